@@ -1,0 +1,66 @@
+"""Command line: `python -m bot [run|chat|migrate|ingest|facts] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+
+    commands.add_parser("run", help="run the bot on Telegram (long polling)")
+    commands.add_parser("chat", help="talk to the bot in this terminal, offline")
+
+    migrate = commands.add_parser("migrate", help="create or update the store's schema")
+    migrate.add_argument("--db", help="database URL (default: DATABASE_URL)")
+
+    ingest = commands.add_parser("ingest", help="add documents to the fact store")
+    ingest.add_argument("paths", nargs="*", help="files or folders (default: data/documents)")
+    ingest.add_argument("--db", help="database URL (default: DATABASE_URL)")
+
+    facts = commands.add_parser("facts", help="list the facts in the store")
+    facts.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    facts.add_argument("--topic", help="only this topic")
+    facts.add_argument("--format", choices=("table", "jsonl"), default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.config import Settings
+
+    settings = Settings()
+    url = getattr(args, "db", None) or settings.database_url
+    command = args.command or "run"
+    if command == "migrate":
+        from bot.storage.db import migrate
+
+        asyncio.run(migrate(url))
+        return 0
+    if command == "ingest":
+        from bot.pipeline.cli import run_ingest
+
+        return asyncio.run(run_ingest(url, args.paths))
+    if command == "facts":
+        from bot.pipeline.cli import run_facts
+
+        return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
+    if command == "run":
+        from bot.runner import run_polling
+
+        return asyncio.run(run_polling(settings))
+    if command == "chat":
+        from bot.chat import run_chat
+
+        return asyncio.run(run_chat(settings))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

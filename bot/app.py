@@ -1,0 +1,42 @@
+"""The composition root: factories for the bot, the dispatcher and the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.middlewares import DbSessionMiddleware
+
+
+def create_bot(token: str, api_url: str | None = None, **session_kwargs: Any) -> Bot:
+    """A bot whose every request goes to `api_url` when set (a self-hosted Bot API server)."""
+    session = AiohttpSession(**session_kwargs)
+    if api_url:
+        session.api = TelegramAPIServer.from_base(api_url.rstrip("/"))
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    **workflow_data: Any,
+) -> Dispatcher:
+    """The dispatcher with its middlewares and every feature router."""
+    from handlers import feature_routers
+    from bot.i18n import setup_i18n
+
+    dispatcher = Dispatcher(settings=settings, session_factory=session_factory, **workflow_data)
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
+    setup_i18n(dispatcher)
+    for router in feature_routers():
+        if router.parent_router is not None:
+            raise RuntimeError(f"router {router.name} is already attached to a dispatcher")
+        dispatcher.include_router(router)
+    return dispatcher

@@ -1,0 +1,1 @@
+"""The fact store: ORM records, engine and session factory, repositories, migrations."""

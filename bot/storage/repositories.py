@@ -1,0 +1,232 @@
+"""Repositories: the only place that speaks SQL. They return `bot.domain` dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.domain import (
+    DatePrecision,
+    DocumentMeta,
+    ExtractedFact,
+    Fact,
+    Period,
+    Qualifier,
+    Source,
+    Status,
+    Topic,
+)
+from bot.storage.models import ChatRecord, DocumentRecord, FactRecord
+
+
+def to_source(record: DocumentRecord) -> Source:
+    return Source(
+        id=record.id,
+        file_name=record.file_name,
+        outlet=record.outlet,
+        url=record.url,
+        published=record.published,
+        precision=DatePrecision(record.date_precision),
+        published_to=record.published_to,
+        title=record.title,
+    )
+
+
+def to_fact(record: FactRecord, source: Source) -> Fact:
+    return Fact(
+        id=record.id,
+        source=source,
+        topic=Topic(record.topic),
+        subject=record.subject,
+        entity_key=record.entity_key,
+        metric=record.metric,
+        value=record.value,
+        unit=record.unit,
+        period=Period.from_key(record.period),
+        status=Status(record.status),
+        qualifier=Qualifier(record.qualifier) if record.qualifier else None,
+        quote=record.quote,
+        start=record.start,
+        end=record.end,
+        added_at=record.added_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What storing one document did."""
+
+    document_id: int
+    added: int
+    replaced: int
+    unchanged: bool
+
+
+class DocumentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_by_name(self, file_name: str) -> Source | None:
+        record = await self._session.scalar(
+            select(DocumentRecord).where(DocumentRecord.file_name == file_name)
+        )
+        return to_source(record) if record else None
+
+    async def sha256_of(self, file_name: str) -> str | None:
+        return await self._session.scalar(
+            select(DocumentRecord.sha256).where(DocumentRecord.file_name == file_name)
+        )
+
+    async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> StoreResult:
+        """Insert a document with its facts, or replace the facts of a changed one.
+
+        The caller's transaction makes the replacement all-or-nothing.
+        """
+        record = await self._session.scalar(
+            select(DocumentRecord).where(DocumentRecord.file_name == meta.file_name)
+        )
+        replaced = 0
+        if record is not None and record.sha256 == meta.sha256:
+            return StoreResult(record.id, 0, 0, unchanged=True)
+        if record is None:
+            record = DocumentRecord(file_name=meta.file_name)
+            self._session.add(record)
+        else:
+            replaced = (
+                await self._session.scalar(
+                    select(func.count()).where(FactRecord.document_id == record.id)
+                )
+                or 0
+            )
+            await self._session.execute(
+                delete(FactRecord).where(FactRecord.document_id == record.id)
+            )
+        record.sha256 = meta.sha256
+        record.outlet = meta.outlet
+        record.url = meta.url
+        record.published = meta.published
+        record.published_to = meta.published_to
+        record.date_precision = meta.precision.value
+        record.title = meta.title
+        await self._session.flush()
+        self._session.add_all(
+            FactRecord(
+                document_id=record.id,
+                topic=fact.topic.value,
+                subject=fact.subject,
+                entity_key=fact.entity_key,
+                metric=fact.metric,
+                value=fact.value,
+                unit=fact.unit,
+                period=fact.period.key() if fact.period else None,
+                status=fact.status.value,
+                qualifier=fact.qualifier.value if fact.qualifier else None,
+                quote=fact.quote,
+                start=fact.start,
+                end=fact.end,
+            )
+            for fact in facts
+        )
+        await self._session.flush()
+        return StoreResult(record.id, len(facts), replaced, unchanged=False)
+
+    async def list_sources(self) -> list[Source]:
+        records = await self._session.scalars(
+            select(DocumentRecord).order_by(
+                DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name
+            )
+        )
+        return [to_source(r) for r in records]
+
+    async def fact_counts(self) -> dict[int, int]:
+        rows = await self._session.execute(
+            select(FactRecord.document_id, func.count()).group_by(FactRecord.document_id)
+        )
+        return {doc_id: count for doc_id, count in rows.tuples()}
+
+
+class FactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def list(
+        self,
+        *,
+        topic: Topic | None = None,
+        entity_key: str | None = None,
+        subject: str | None = None,
+        ids: Iterable[int] | None = None,
+        added_after: datetime | None = None,
+        topics: Iterable[Topic] | None = None,
+    ) -> list[Fact]:
+        """Facts matching every given filter, newest document first."""
+        query = select(FactRecord).options(selectinload(FactRecord.document))
+        if topic is not None:
+            query = query.where(FactRecord.topic == topic.value)
+        if topics is not None:
+            query = query.where(FactRecord.topic.in_([t.value for t in topics]))
+        if entity_key is not None:
+            query = query.where(FactRecord.entity_key == entity_key)
+        if subject is not None:
+            query = query.where(FactRecord.subject == subject)
+        if ids is not None:
+            query = query.where(FactRecord.id.in_(list(ids)))
+        if added_after is not None:
+            query = query.where(FactRecord.added_at > added_after)
+        query = query.join(FactRecord.document).order_by(
+            DocumentRecord.published.desc().nulls_last(),
+            DocumentRecord.file_name,
+            FactRecord.start,
+        )
+        records = (await self._session.scalars(query)).all()
+        sources: dict[int, Source] = {}
+        facts = []
+        for record in records:
+            source = sources.get(record.document_id)
+            if source is None:
+                source = sources[record.document_id] = to_source(record.document)
+            facts.append(to_fact(record, source))
+        return facts
+
+    async def get(self, fact_id: int) -> Fact | None:
+        facts = await self.list(ids=[fact_id])
+        return facts[0] if facts else None
+
+    async def count_by_topic(self) -> dict[Topic, int]:
+        rows = await self._session.execute(
+            select(FactRecord.topic, func.count()).group_by(FactRecord.topic)
+        )
+        return {Topic(topic): count for topic, count in rows.tuples()}
+
+    async def version(self) -> str:
+        """Changes whenever facts are added, replaced or removed."""
+        row = (
+            await self._session.execute(
+                select(func.count(FactRecord.id), func.max(FactRecord.id), func.max(FactRecord.added_at))
+            )
+        ).one()
+        count, max_id, last = row
+        return f"{count}-{max_id or 0}-{last.isoformat() if last else ''}"
+
+
+class ChatRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_language(self, chat_id: int) -> str | None:
+        return await self._session.scalar(
+            select(ChatRecord.language).where(ChatRecord.id == chat_id)
+        )
+
+    async def set_language(self, chat_id: int, language: str) -> None:
+        record = await self._session.get(ChatRecord, chat_id)
+        if record is None:
+            self._session.add(ChatRecord(id=chat_id, language=language))
+        else:
+            record.language = language
+        await self._session.flush()

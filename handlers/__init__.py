@@ -1,0 +1,13 @@
+"""aiogram routers, one module per feature. Order matters: the fallback comes last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def feature_routers() -> list[Router]:
+    from handlers import fallback
+
+    return [
+        fallback.router,
+    ]
