@@ -93,7 +93,9 @@ class Period:
             return cls(PeriodKind.SINCE, year=int(text[6:]))
         if "m" in text:
             months, _, year = text.partition("m")
-            return cls(PeriodKind.MONTHS, months=int(months), year=int(year) if year.strip() else None)
+            return cls(
+                PeriodKind.MONTHS, months=int(months), year=int(year) if year.strip() else None
+            )
         if "-" in text:
             start, _, end = text.partition("-")
             return cls(PeriodKind.RANGE, year=int(start), year_to=int(end))

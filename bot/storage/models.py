@@ -61,7 +61,9 @@ class DocumentRecord(Base):
     published_to: Mapped[date | None] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(16), default="unknown")
     title: Mapped[str | None] = mapped_column(Text)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    ingested_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
     facts: Mapped[list[FactRecord]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -65,6 +65,7 @@ class StoreResult:
     added: int
     replaced: int
     unchanged: bool
+    existed: bool = False
 
 
 class DocumentRepository:
@@ -91,8 +92,9 @@ class DocumentRepository:
             select(DocumentRecord).where(DocumentRecord.file_name == meta.file_name)
         )
         replaced = 0
+        existed = record is not None
         if record is not None and record.sha256 == meta.sha256:
-            return StoreResult(record.id, 0, 0, unchanged=True)
+            return StoreResult(record.id, 0, 0, unchanged=True, existed=True)
         if record is None:
             record = DocumentRecord(file_name=meta.file_name)
             self._session.add(record)
@@ -114,26 +116,29 @@ class DocumentRepository:
         record.date_precision = meta.precision.value
         record.title = meta.title
         await self._session.flush()
-        self._session.add_all(
-            FactRecord(
-                document_id=record.id,
-                topic=fact.topic.value,
-                subject=fact.subject,
-                entity_key=fact.entity_key,
-                metric=fact.metric,
-                value=fact.value,
-                unit=fact.unit,
-                period=fact.period.key() if fact.period else None,
-                status=fact.status.value,
-                qualifier=fact.qualifier.value if fact.qualifier else None,
-                quote=fact.quote,
-                start=fact.start,
-                end=fact.end,
+        if facts:
+            await self._session.execute(
+                insert(FactRecord),
+                [
+                    {
+                        "document_id": record.id,
+                        "topic": fact.topic.value,
+                        "subject": fact.subject,
+                        "entity_key": fact.entity_key,
+                        "metric": fact.metric,
+                        "value": fact.value,
+                        "unit": fact.unit,
+                        "period": fact.period.key() if fact.period else None,
+                        "status": fact.status.value,
+                        "qualifier": fact.qualifier.value if fact.qualifier else None,
+                        "quote": fact.quote,
+                        "start": fact.start,
+                        "end": fact.end,
+                    }
+                    for fact in facts
+                ],
             )
-            for fact in facts
-        )
-        await self._session.flush()
-        return StoreResult(record.id, len(facts), replaced, unchanged=False)
+        return StoreResult(record.id, len(facts), replaced, unchanged=False, existed=existed)
 
     async def list_sources(self) -> list[Source]:
         records = await self._session.scalars(
@@ -207,7 +212,11 @@ class FactRepository:
         """Changes whenever facts are added, replaced or removed."""
         row = (
             await self._session.execute(
-                select(func.count(FactRecord.id), func.max(FactRecord.id), func.max(FactRecord.added_at))
+                select(
+                    func.count(FactRecord.id),
+                    func.max(FactRecord.id),
+                    func.max(FactRecord.added_at),
+                )
             )
         ).one()
         count, max_id, last = row

@@ -1,0 +1,349 @@
+"""From a document's text to its facts: every figure with its unit, topic, subject,
+period and status, and the sentence that states it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from decimal import Decimal
+
+from bot.domain import ExtractedFact, Period, PeriodKind, Status
+from bot.gazetteer import Entity, Gazetteer
+from bot.metrics import Metric
+from bot.pipeline.classify import metric_for, status_for, topic_for
+from bot.pipeline.morph import lemmas_of, lemmatize, parses
+from bot.pipeline.noise import Line, classify_lines
+from bot.pipeline.numbers import NumberMention, find_numbers
+from bot.pipeline.periods import PeriodMention, find_periods
+from bot.pipeline.sentences import split_sentences
+
+TOKEN = re.compile(r"[^\W_]+(?:-[^\W\d_]+)*|[^\s\w]", re.UNICODE)
+GENERAL_KINDS = frozenset({"region", "town", "district"})
+REGION_KEY = "karaganda_region"
+# Names in quotes or Latin letters that are not the subject of a figure.
+NAME_CANDIDATE = re.compile(
+    r"«([^«»]{2,60})»|\b([A-Z][A-Za-z0-9&'-]+(?:\s+(?:[A-Z][A-Za-z0-9&'-]+|Co\.|Ltd\.?)){0,4})"
+)
+NOT_SUBJECTS = re.compile(r"(?i)\.kz$|^(?:kazinform|baq|zakon|tengrinews|inform|telegram|whatsapp)")
+
+CHANGE_BEFORE = re.compile(
+    r"\bна\s+(?:(?:более|менее|почти|около|свыше)\s+(?:чем\s+)?)?$", re.IGNORECASE
+)
+# Nouns that bring a new thing into a sentence: its figures are about that thing,
+# not about whatever the paragraph spoke of before.
+FACILITY_NOUNS = frozenset(
+    {
+        "завод",
+        "фабрика",
+        "комбинат",
+        "станция",
+        "электростанция",
+        "ветроэлектростанция",
+        "ветропарк",
+        "вэс",
+        "сэс",
+        "тэц",
+        "склад",
+        "терминал",
+        "комплекс",
+        "месторождение",
+        "рудник",
+        "шахта",
+        "разрез",
+        "цех",
+        "парк",
+        "хаб",
+        "линия",
+        "участок",
+        "магистраль",
+        "дорога",
+        "трасса",
+        "аэропорт",
+        "элеватор",
+        "теплица",
+    }
+)
+
+WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+AnalysedToken = tuple[str, int, str | None, frozenset[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    text: str
+    entity: Entity | None
+
+
+def extract_facts(
+    text: str, gazetteer: Gazetteer, *, body_start: int = 0, document_year: int | None = None
+) -> list[ExtractedFact]:
+    lines = classify_lines(text, body_start)
+    return extract_from_lines(lines, gazetteer, document_year)
+
+
+def extract_from_lines(
+    lines: list[Line], gazetteer: Gazetteer, document_year: int | None
+) -> list[ExtractedFact]:
+    facts: list[ExtractedFact] = []
+    seen: dict[tuple[object, ...], str | None] = {}
+    paragraph = -1
+    discourse: Entity | None = None
+    last_mention: NumberMention | None = None
+    for sentence in split_sentences(lines):
+        if sentence.paragraph != paragraph:
+            paragraph, discourse, last_mention = sentence.paragraph, None, None
+        tokens = _analyse(sentence.text)
+        lemmas = frozenset(t[0] for t in tokens)
+        lead_tokens = _analyse(sentence.lead)
+        context = lemmas | frozenset(t[0] for t in lead_tokens)
+        words = _words(sentence.text)
+        entities = gazetteer.find([lemmas_of(word) for _, word in words])
+        entity_offsets = [(words[m.start_token][0], m.entity) for m in entities]
+        mentions = find_numbers(sentence.text, context, before=last_mention)
+        periods = find_periods(sentence.text, document_year)
+        if not periods and sentence.lead:
+            periods = [
+                PeriodMention(-1, -1, p.period) for p in find_periods(sentence.lead, document_year)
+            ]
+        facts_here: list[ExtractedFact] = []
+        for mention in mentions:
+            position = _token_at(tokens, mention.number_start)
+            period = (
+                None
+                if mention.change_from
+                else _period_for(mention, periods, sentence.text, mentions)
+            )
+            if mention.change_from:
+                status = Status.ACTUAL
+            elif mention.change_to:
+                status = Status.PLAN
+            else:
+                status = status_for(
+                    lead_tokens + tokens, len(lead_tokens) + position, period, document_year
+                )
+            subject = _subject_for(
+                mention, entity_offsets, discourse, sentence.text, tokens, gazetteer
+            )
+            window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
+            change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
+            metric = metric_for(mention.unit, mention.noun, context, window, change=change)
+            unit = mention.unit
+            if metric is Metric.PRICE and "/" not in unit:
+                unit = _per_unit(unit, tokens)
+            entity = subject.entity
+            topic = topic_for(
+                unit,
+                context,
+                subject_kind=entity.kind if entity else None,
+                subject_topic=entity.topic if entity else None,
+                metric=metric,
+                noun=mention.noun,
+            )
+            facts_here.append(
+                ExtractedFact(
+                    topic=topic,
+                    subject=subject.text,
+                    entity_key=entity.key if entity else None,
+                    metric=metric.value,
+                    value=canonical(mention.value),
+                    unit=unit,
+                    period=period,
+                    status=status,
+                    qualifier=mention.qualifier,
+                    quote=sentence.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                )
+            )
+        for fact in facts_here:
+            # An article that repeats its own figure ("ветропарк на 150 МВт") states one fact.
+            key = (fact.value, fact.unit, fact.topic, fact.period)
+            earlier = seen.get(key)
+            if earlier is not None and (
+                earlier == fact.entity_key or earlier is None or fact.entity_key is None
+            ):
+                continue
+            seen[key] = fact.entity_key
+            facts.append(fact)
+        if mentions:
+            last_mention = mentions[-1]
+        discourse = _next_discourse(discourse, entity_offsets, facts_here)
+    return facts
+
+
+def _analyse(text: str | None) -> list[AnalysedToken]:
+    if not text:
+        return []
+    result: list[AnalysedToken] = []
+    for match in TOKEN.finditer(text):
+        word = match.group()
+        if not word[0].isalnum():
+            result.append((word, match.start(), "PUNCT", frozenset()))
+            continue
+        if word[0].isdigit():
+            result.append((word, match.start(), "NUMB", frozenset()))
+            continue
+        lemma, pos, grammemes = parses(word)[0]
+        result.append((lemma, match.start(), pos, grammemes))
+    return result
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """Word tokens with their offsets, split as the gazetteer's names are."""
+    return [(m.start(), m.group()) for m in WORD_TOKEN.finditer(text)]
+
+
+def _token_at(tokens: list[AnalysedToken], offset: int) -> int:
+    for index, token in enumerate(tokens):
+        if token[1] >= offset:
+            return index
+    return max(0, len(tokens) - 1)
+
+
+def _period_for(
+    mention: NumberMention,
+    periods: list[PeriodMention],
+    text: str,
+    mentions: list[NumberMention],
+) -> Period | None:
+    """The period that governs a figure: one right after it ("… вложено в 2024 году"),
+    else the nearest one before it (a sentence-initial "В 2025 году" covers what
+    follows), else one after it with no other figure in between."""
+    if not periods:
+        return None
+    if periods[0].start < 0:  # from the lead of a list
+        return periods[0].period
+    after = [p for p in periods if p.start >= mention.end]
+    before = [p for p in periods if p.end <= mention.start]
+    dated = [p for p in after if p.period.kind is not PeriodKind.PER_YEAR]
+    for found in dated[:1]:
+        gap = text[mention.end : found.start]
+        if len(gap) <= 30 and not re.search(r"[;,:]|\s[—–]\s", gap):
+            return found.period
+    dated_before = [p for p in before if p.period.kind is not PeriodKind.PER_YEAR]
+    if dated_before:
+        return dated_before[-1].period
+    for found in dated:
+        if not any(mention.end <= other.start < found.start for other in mentions):
+            return found.period
+        break
+    for found in after:
+        if found.period.kind is PeriodKind.PER_YEAR and found.start - mention.end <= 30:
+            return found.period
+    return None
+
+
+PER_UNIT_NOUNS = {"тонна": "t", "литр": "l", "кубометр": "m3", "килограмм": "kg", "гектар": "ha"}
+
+
+def _per_unit(unit: str, tokens: list[AnalysedToken]) -> str:
+    """A price whose sentence speaks of one tonne (litre, …) is a price per that unit:
+    "тонна угля обходится в 19 тыс. тг", "за тонну просят до 24 тыс. тенге"."""
+    for lemma, _offset, pos, grammemes in tokens:
+        per = PER_UNIT_NOUNS.get(lemma)
+        if per and pos == "NOUN" and "sing" in grammemes:
+            return f"{unit}/{per}"
+    return unit
+
+
+def canonical(value: Decimal) -> Decimal:
+    """An exact decimal without exponent or trailing zeros: 1.6E+12 → 1600000000000."""
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()
+
+
+def _next_discourse(
+    current: Entity | None, entities: list[tuple[int, Entity]], facts: list[ExtractedFact]
+) -> Entity | None:
+    """What the paragraph speaks of after this sentence: the subject its figures had,
+    else the one named thing it mentions; a list of several names says nothing."""
+    keyed = {f.entity_key for f in facts if f.entity_key}
+    for _, entity in entities:
+        if entity.key in keyed and entity.kind not in GENERAL_KINDS:
+            return entity
+    specific = {e.key: e for _, e in entities if e.kind not in GENERAL_KINDS}
+    if len(specific) == 1:
+        return next(iter(specific.values()))
+    if len(specific) > 1:
+        return None
+    return current
+
+
+def _subject_for(
+    mention: NumberMention,
+    entities: list[tuple[int, Entity]],
+    discourse: Entity | None,
+    text: str,
+    tokens: list[AnalysedToken],
+    gazetteer: Gazetteer,
+) -> _Subject:
+    specific = [(offset, e) for offset, e in entities if e.kind not in GENERAL_KINDS]
+    if specific:
+        _, entity = min(specific, key=lambda item: _distance(item[0], mention))
+        return _Subject(entity.name_ru, entity)
+    facility = _facility_before(tokens, mention, text)
+    if facility is not None and not (
+        discourse is not None and facility.split()[0].lower() in _name_lemmas(discourse)
+    ):
+        return _Subject(facility, None)
+    if discourse is not None:
+        return _Subject(discourse.name_ru, discourse)
+    named = _named_subject(text, mention)
+    if named is not None:
+        return _Subject(named, None)
+    general = [(offset, e) for offset, e in entities if e.kind in {"town", "district"}]
+    if general:
+        _, entity = min(general, key=lambda item: _distance(item[0], mention))
+        return _Subject(entity.name_ru, entity)
+    region = gazetteer.get(REGION_KEY)
+    if region is not None:
+        return _Subject(region.name_ru, region)
+    return _Subject("", None)
+
+
+@cache
+def _name_lemmas(entity: Entity) -> frozenset[str]:
+    return frozenset(lemma for name in entity.all_names for lemma in lemmatize(name))
+
+
+def _facility_before(tokens: list[AnalysedToken], mention: NumberMention, text: str) -> str | None:
+    """A thing the sentence introduces ("ветроэлектростанции мощностью 150 МВт"),
+    named by its noun and any name in quotes or capitals right after it."""
+    for index in range(len(tokens) - 1, -1, -1):
+        lemma, offset, pos, _ = tokens[index]
+        if offset >= mention.start or pos != "NOUN" or lemma not in FACILITY_NOUNS:
+            continue
+        if mention.start - offset > 90:
+            return None
+        name = re.match(
+            r"\s*(?:[«\"]([^«»\"]{2,40})[»\"]|([A-ZА-ЯЁ][\w-]+(?:\s+[A-Z][\w-]+)*))",
+            text[offset + len(text[offset:].split()[0]) :],
+        )
+        label = lemma.capitalize()
+        if name:
+            label = f"{label} «{(name.group(1) or name.group(2)).strip()}»"
+        return label
+    return None
+
+
+def _distance(offset: int, mention: NumberMention) -> float:
+    if offset < mention.start:
+        return mention.start - offset
+    return (offset - mention.end) * 1.5
+
+
+def _named_subject(text: str, mention: NumberMention) -> str | None:
+    best: tuple[float, str] | None = None
+    for match in NAME_CANDIDATE.finditer(text):
+        name = (match.group(1) or match.group(2) or "").strip()
+        if len(name) < 3 or NOT_SUBJECTS.search(name):
+            continue
+        if re.search(r"(?:передает|передаёт|сообщает|пишет)\s*$", text[: match.start()], re.I):
+            continue
+        distance = abs(match.start() - mention.start)
+        if distance <= 80 and (best is None or distance < best[0]):
+            best = (distance, name)
+    return best[1] if best else None

@@ -1,0 +1,97 @@
+"""Russian morphology: tokens, lemmas and parts of speech through pymorphy3.
+
+The analyser loads its dictionaries on first use (about a second), so a process
+that never lemmatises never pays for it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pymorphy3
+
+# Words whose pymorphy3 lemma is wrong or unhelpful here.
+LEMMA_OVERRIDES: dict[str, str] = {
+    "тенге": "тенге",
+    "тг": "тенге",
+    "маслихат": "маслихат",
+    "маслихата": "маслихат",
+    "маслихате": "маслихат",
+    "сары": "сары",
+    "сарыарка": "сарыарка",
+    "сарыарки": "сарыарка",
+    "сарыарке": "сарыарка",
+    "мойынты": "мойынты",
+    "темиртау": "темиртау",
+    "рабочих": "рабочий",
+    "рабочие": "рабочий",
+    "инвестпроект": "инвестпроект",
+    "млн": "млн",
+    "млрд": "млрд",
+    "трлн": "трлн",
+    "тыс": "тыс",
+}
+
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case with ё folded to е."""
+    return text.lower().replace("ё", "е")
+
+
+@cache
+def analyzer() -> pymorphy3.MorphAnalyzer:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The dictionary form of one word, lower case, ё folded."""
+    folded = fold(word)
+    override = LEMMA_OVERRIDES.get(folded)
+    if override is not None:
+        return override
+    if not folded.isalpha() or not _is_cyrillic(folded):
+        return folded
+    return fold(analyzer().parse(folded)[0].normal_form)
+
+
+@lru_cache(maxsize=200_000)
+def parses(word: str) -> tuple[tuple[str, str | None, frozenset[str]], ...]:
+    """Every analysis of a word: (lemma, part of speech, grammemes)."""
+    folded = fold(word)
+    if not _is_cyrillic(folded):
+        return ((folded, None, frozenset()),)
+    result = []
+    for parse in analyzer().parse(folded):
+        normal = LEMMA_OVERRIDES.get(folded) or fold(parse.normal_form)
+        pos = parse.tag.POS
+        result.append(
+            (normal, str(pos) if pos else None, frozenset(str(g) for g in parse.tag.grammemes))
+        )
+    return tuple(result)
+
+
+def lemmas_of(word: str) -> frozenset[str]:
+    """Every lemma a word may have (a noun and an adjective can share a form)."""
+    return frozenset(p[0] for p in parses(word))
+
+
+def tokens(text: str) -> list[str]:
+    """Words and numbers; hyphenated names split into their parts."""
+    return TOKEN.findall(text)
+
+
+def lemmatize(text: str) -> list[str]:
+    return [lemma(token) for token in tokens(text)]
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("а" <= ch <= "я" or ch in "әғқңөұүһі" for ch in word)

@@ -1,0 +1,107 @@
+"""Ingest into the store: idempotent, replaces a changed file whole, skips bad files."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import DOCUMENTS_DIR
+from bot.domain import Topic
+from bot.pipeline.cli import run_facts, run_ingest
+from bot.pipeline.ingest import Outcome, ingest_paths
+from bot.storage.repositories import DocumentRepository, FactRepository
+
+ARTICLE = (
+    " date 2025-04-01\n"
+    "В Темиртау построят завод. Инвестиции в проект составят 45 млрд тенге.\n"
+    "На предприятии будет создано 600 рабочих мест.\n"
+)
+
+
+async def count_facts(factory: async_sessionmaker[AsyncSession]) -> int:
+    async with factory() as session:
+        return len(await FactRepository(session).list())
+
+
+async def test_the_same_file_twice_adds_nothing(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    path = tmp_path / "plant.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    (first,) = await ingest_paths(session_factory, [path], manifest={})
+    assert (first.outcome, first.facts) == (Outcome.ADDED, 2)
+    (second,) = await ingest_paths(session_factory, [path], manifest={})
+    assert second.outcome is Outcome.UNCHANGED
+    assert await count_facts(session_factory) == 2
+
+
+async def test_a_changed_file_replaces_its_facts(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    path = tmp_path / "plant.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    await ingest_paths(session_factory, [path], manifest={})
+    path.write_text(ARTICLE.replace("45 млрд", "52 млрд"), encoding="utf-8")
+    (report,) = await ingest_paths(session_factory, [path], manifest={})
+    assert report.outcome is Outcome.REPLACED
+    async with session_factory() as session:
+        facts = await FactRepository(session).list(topic=Topic.INVESTMENTS)
+        sources = await DocumentRepository(session).list_sources()
+    assert [str(f.value) for f in facts] == ["52000000000"]
+    assert len(sources) == 1
+
+
+async def test_bad_files_are_reported_and_the_rest_still_ingests(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "a_empty.txt").write_bytes(b"")
+    (folder / "b_binary.txt").write_bytes(b"\x00\x01\x02")
+    (folder / "c_noise.txt").write_text("Похожие статьи\nЛента новостей\n", encoding="utf-8")
+    (folder / "d_good.txt").write_text(ARTICLE, encoding="utf-8")
+    reports = await ingest_paths(session_factory, [folder], manifest={})
+    outcomes = {r.file_name: r.outcome for r in reports}
+    assert outcomes == {
+        "a_empty.txt": Outcome.FAILED,
+        "b_binary.txt": Outcome.FAILED,
+        "c_noise.txt": Outcome.FAILED,
+        "d_good.txt": Outcome.ADDED,
+    }
+    assert all(r.error and r.file_name in r.error for r in reports if r.outcome is Outcome.FAILED)
+    async with session_factory() as session:
+        names = [s.file_name for s in await DocumentRepository(session).list_sources()]
+    assert names == ["d_good.txt"]
+
+
+async def test_cli_ingests_the_seeds_reports_and_lists_jsonl(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    documents = tmp_path / "docs"
+    shutil.copytree(DOCUMENTS_DIR, documents)
+    (documents / "zz_broken.txt").write_bytes(b"\xff\xfe\x00garbage")
+    out = io.StringIO()
+    assert await run_ingest(url, [str(documents)], out=out) == 1
+    assert "FAILED zz_broken.txt" in out.getvalue()
+    assert "documents: 6 (5 added, 1 failed)" in out.getvalue()
+    listing = io.StringIO()
+    assert await run_facts(url, topic="zones", output_format="jsonl", out=listing) == 0
+    records = [json.loads(line) for line in listing.getvalue().splitlines()]
+    assert records and all(r["topic"] == "zones" for r in records)
+    required = {
+        "document",
+        "topic",
+        "subject",
+        "metric",
+        "value",
+        "unit",
+        "period",
+        "status",
+        "quote",
+    }
+    assert required <= records[0].keys()
+    saran = [r for r in records if r["value"] == 472000000000]
+    assert saran and saran[0]["unit"] == "KZT" and saran[0]["status"] == "actual"
