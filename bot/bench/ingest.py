@@ -25,7 +25,7 @@ async def run() -> list[Figure]:
 
     # Fresh text each round (a number changed) so no cache of whole sentences helps.
     variants = [
-        (f"{round_}_{name}", data.replace("2025".encode(), f"{2000 + round_}".encode()))
+        (f"{round_}_{name}", data.replace(b"2025", f"{2000 + round_}".encode()))
         for round_ in range(ROUNDS)
         for name, data in raw
     ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 
 from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
