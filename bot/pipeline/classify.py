@@ -323,8 +323,11 @@ def topic_for(
         return Topic.OTHER
     if unit in {"percent", "times"}:
         return _percent_topic(lemmas)
-    if subject_topic is not None and not (
-        lemmas & OTHER_WORDS if isinstance(lemmas, frozenset) else set(lemmas) & OTHER_WORDS
+    # A thing's own topic covers its physical figures, not counts of whatever else.
+    if (
+        subject_topic is not None
+        and unit not in {"count", "people"}
+        and not (set(lemmas) & OTHER_WORDS)
     ):
         return subject_topic
     if set(lemmas) & CARGO_WORDS and unit in {"t", "units"}:

@@ -25,6 +25,8 @@ async def run_ingest(url: str, paths: Sequence[str], out: TextIO = sys.stdout) -
     for report in reports:
         if report.outcome is Outcome.FAILED:
             print(f"FAILED {report.error}", file=out)
+        elif report.outcome is Outcome.UNCHANGED:
+            print(f"unchanged {report.file_name}", file=out)
         else:
             print(f"{report.outcome.value:9} {report.file_name}: {report.facts} facts", file=out)
             totals.update(report.by_topic)

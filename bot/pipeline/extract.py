@@ -13,7 +13,7 @@ from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
 from bot.pipeline.classify import metric_for, status_for, topic_for
 from bot.pipeline.morph import lemmas_of, lemmatize, parses
-from bot.pipeline.noise import Line, classify_lines
+from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
 from bot.pipeline.periods import PeriodMention, find_periods
 from bot.pipeline.sentences import split_sentences
@@ -91,6 +91,7 @@ def extract_from_lines(
     paragraph = -1
     discourse: Entity | None = None
     last_mention: NumberMention | None = None
+    main = _main_entity(lines, gazetteer)
     for sentence in split_sentences(lines):
         if sentence.paragraph != paragraph:
             paragraph, discourse, last_mention = sentence.paragraph, None, None
@@ -124,7 +125,7 @@ def extract_from_lines(
                     lead_tokens + tokens, len(lead_tokens) + position, period, document_year
                 )
             subject = _subject_for(
-                mention, entity_offsets, discourse, sentence.text, tokens, gazetteer
+                mention, entity_offsets, discourse or main, sentence.text, tokens, gazetteer
             )
             window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
             change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
@@ -255,6 +256,25 @@ def canonical(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def _main_entity(lines: list[Line], gazetteer: Gazetteer) -> Entity | None:
+    """What the article is about: the one thing its title names, else the one thing
+    its first paragraph names."""
+    head = [line for line in lines if line.kind is not LineKind.NOISE]
+    first_body = next((i for i, line in enumerate(head) if line.kind is LineKind.BODY), None)
+    if first_body is None:
+        return None
+    for part in (head[:first_body], head[first_body : first_body + 1]):
+        named = {
+            m.entity.key: m.entity
+            for line in part
+            for m in gazetteer.find_in(line.text)
+            if m.entity.kind not in GENERAL_KINDS
+        }
+        if len(named) == 1:
+            return next(iter(named.values()))
+    return None
+
+
 def _next_discourse(
     current: Entity | None, entities: list[tuple[int, Entity]], facts: list[ExtractedFact]
 ) -> Entity | None:
@@ -304,9 +324,21 @@ def _subject_for(
     return _Subject("", None)
 
 
+# Common nouns that name a thing of each kind: "линия" can be the railway the
+# paragraph speaks of, "аэропорт" the airport.
+KIND_NOUNS = {
+    "railway": frozenset({"линия", "участок", "трасса", "магистраль", "дорога", "путь"}),
+    "airport": frozenset({"аэропорт", "аэровокзал", "хаб", "аэрохаб"}),
+    "warehouse": frozenset({"склад", "хаб", "терминал", "комплекс"}),
+    "zone": frozenset({"зона", "парк", "площадка"}),
+    "plant": frozenset({"завод", "фабрика", "комбинат", "предприятие", "производство"}),
+}
+
+
 @cache
 def _name_lemmas(entity: Entity) -> frozenset[str]:
-    return frozenset(lemma for name in entity.all_names for lemma in lemmatize(name))
+    names = frozenset(lemma for name in entity.all_names for lemma in lemmatize(name))
+    return names | KIND_NOUNS.get(entity.kind, frozenset())
 
 
 def _facility_before(tokens: list[AnalysedToken], mention: NumberMention, text: str) -> str | None:
