@@ -95,13 +95,17 @@ def extract_from_lines(
     for sentence in split_sentences(lines):
         if sentence.paragraph != paragraph:
             paragraph, discourse, last_mention = sentence.paragraph, None, None
+        words = _words(sentence.text)
+        entities = gazetteer.find([lemmas_of(word) for _, word in words])
+        entity_offsets = [(words[m.start_token][0], m.entity) for m in entities]
+        if not any(ch.isdigit() for ch in sentence.text):
+            # no figure here; the sentence still says what the paragraph is about
+            discourse = _next_discourse(discourse, entity_offsets, [])
+            continue
         tokens = _analyse(sentence.text)
         lemmas = frozenset(t[0] for t in tokens)
         lead_tokens = _analyse(sentence.lead)
         context = lemmas | frozenset(t[0] for t in lead_tokens)
-        words = _words(sentence.text)
-        entities = gazetteer.find([lemmas_of(word) for _, word in words])
-        entity_offsets = [(words[m.start_token][0], m.entity) for m in entities]
         mentions = find_numbers(sentence.text, context, before=last_mention)
         periods = find_periods(sentence.text, document_year)
         if not periods and sentence.lead:
