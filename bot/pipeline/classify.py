@@ -418,7 +418,7 @@ def metric_for(
         return Metric.PARTICIPANTS
     if unit in {"MW", "GW", "kW"}:
         return Metric.POWER
-    if unit in {"ha", "m2", "km"}:
+    if unit in {"ha", "m2", "km2", "km"}:
         return Metric.AREA
     if unit in {"train pairs/day", "train pairs", "passengers"}:
         return Metric.THROUGHPUT

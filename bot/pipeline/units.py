@@ -79,9 +79,11 @@ TIMES = re.compile(r"\s*раз(?:а)?\b", re.IGNORECASE)
 # Units written as abbreviations or symbols, matched on the text right after the number.
 SYMBOL_UNITS: list[tuple[re.Pattern[str], str]] = [
     (
-        re.compile(
-            r"\s*(?:кв\.?\s*(?:м\b\.?|метр(?:ов|а)?\b|км\b\.?)|м²|м2\b|квадратн\w+\s+метр\w*)", re.I
-        ),
+        re.compile(r"\s*(?:кв\.?\s*км\b\.?|км²|км2\b|квадратн\w+\s+километр\w*)", re.I),
+        "km2",
+    ),
+    (
+        re.compile(r"\s*(?:кв\.?\s*(?:м\b\.?|метр\w*)|м²|м2\b|квадратн\w+\s+метр\w*)", re.I),
         "m2",
     ),
     (re.compile(r"\s*(?:куб\.?\s*м\b\.?|м³|м3\b|кубометр\w*|кубическ\w+\s+метр\w*)", re.I), "m3"),
