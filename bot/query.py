@@ -1,0 +1,158 @@
+"""The query layer: what the handlers ask of the store, shaped for the renderers.
+
+Facts come from the repositories newest document first. Here they are grouped
+by subject and, within a subject, by metric into timelines: the figures of the
+newest document lead and older documents follow, each with its own source, so
+a newer figure never silently replaces an older one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain import Fact, Source, Topic
+from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.storage.repositories import DocumentRepository, FactRepository
+
+# Entity keys go into callback data as they are; anything else is hashed.
+_PLAIN_KEY = re.compile(r"[a-z0-9_]{1,40}")
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """One metric of one subject over time."""
+
+    metric: str
+    current: tuple[Fact, ...]  # the newest document's figures, in text order
+    earlier: tuple[Fact, ...]  # older documents' figures, newest first
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        return self.current + self.earlier
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectFacts:
+    """Everything one answer shows about one subject."""
+
+    key: str  # short and stable, fit for callback data
+    entity_key: str | None
+    subject: str  # the subject text of its newest fact
+    timelines: tuple[Timeline, ...]
+
+    @property
+    def facts(self) -> tuple[Fact, ...]:
+        return tuple(fact for timeline in self.timelines for fact in timeline.facts)
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return tuple(dict.fromkeys(fact.topic for fact in self.facts))
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRef:
+    key: str
+    entity_key: str | None
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    source: Source
+    facts: int
+
+
+def subject_key(fact: Fact) -> str:
+    """The key that groups a fact with others about the same subject."""
+    if fact.entity_key and _PLAIN_KEY.fullmatch(fact.entity_key):
+        return fact.entity_key
+    text = fact.entity_key or " ".join(fact.subject.casefold().split())
+    return "~" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def group_by_subject(facts: Iterable[Fact]) -> list[SubjectFacts]:
+    """Facts (newest document first) grouped by subject, then by metric into timelines."""
+    by_subject: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_subject.setdefault(subject_key(fact), []).append(fact)
+    return [_subject(key, group) for key, group in by_subject.items()]
+
+
+def _subject(key: str, facts: list[Fact]) -> SubjectFacts:
+    by_metric: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_metric.setdefault(fact.metric, []).append(fact)
+    timelines = []
+    for metric, group in by_metric.items():
+        lead = group[0].source.id
+        timelines.append(
+            Timeline(
+                metric=metric,
+                current=tuple(f for f in group if f.source.id == lead),
+                earlier=tuple(f for f in group if f.source.id != lead),
+            )
+        )
+    first = facts[0]
+    return SubjectFacts(key, first.entity_key, first.subject, tuple(timelines))
+
+
+class FactQueries:
+    """Read-only questions about the store, answered with plain dataclasses."""
+
+    def __init__(
+        self,
+        facts: FactRepository,
+        documents: DocumentRepository,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        self._facts = facts
+        self._documents = documents
+        self._gazetteer = gazetteer
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
+
+    async def topic(self, topic: Topic) -> list[SubjectFacts]:
+        """A topic's facts grouped by subject, the subject with the newest figure first."""
+        return group_by_subject(await self._facts.list(topic=topic))
+
+    async def subjects(self, topic: Topic) -> list[SubjectRef]:
+        """The subjects of a topic, for a button each."""
+        return [
+            SubjectRef(group.key, group.entity_key, group.subject)
+            for group in await self.topic(topic)
+        ]
+
+    async def subject(self, key: str) -> SubjectFacts | None:
+        """Everything known about one subject, across topics."""
+        if _PLAIN_KEY.fullmatch(key):
+            facts = await self._facts.list(entity_key=key)
+        else:
+            facts = [f for f in await self._facts.list() if subject_key(f) == key]
+        groups = group_by_subject(facts)
+        return groups[0] if groups else None
+
+    async def sources(self) -> list[SourceSummary]:
+        """The documents, newest first, each with how many facts it gave."""
+        counts = Counter(fact.source.id for fact in await self._facts.list())
+        return [
+            SourceSummary(source, counts.get(source.id, 0))
+            for source in await self._documents.list_sources()
+        ]
+
+    async def search(self, text: str, limit: int = 50) -> list[Fact]:
+        """Facts matching every word of `text`, newest first.
+
+        A simple search over names, subjects, quotes and metric labels, with
+        Russian lemmas; the full-text search replaces this one function.
+        """
+        from bot.search import match_facts
+
+        return match_facts(await self._facts.list(), text, self.gazetteer)[:limit]

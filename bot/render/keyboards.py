@@ -1,0 +1,114 @@
+"""Inline keyboards and the callback data their buttons carry.
+
+Keyboards are built per update, in the language of that update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.domain import MAIN_TOPICS, Topic
+from bot.i18n import LANGUAGES
+from bot.query import SubjectRef
+from bot.render.html import shorten
+from bot.render.labels import entity_name, language_name, topic_button
+
+BUTTON_LIMIT = 60
+
+
+class TopicOpen(CallbackData, prefix="topic"):
+    topic: Topic
+
+
+class FactPage(CallbackData, prefix="page"):
+    topic: Topic
+    page: int
+
+
+class SubjectCard(CallbackData, prefix="card"):
+    """Opens a subject's card as a new message."""
+
+    topic: Topic
+    key: str
+
+
+class CardPage(CallbackData, prefix="cardpage"):
+    """Turns the pages of a card in place."""
+
+    topic: Topic
+    key: str
+    page: int
+
+
+class SourcePage(CallbackData, prefix="sources"):
+    page: int
+
+
+class LanguageChoice(CallbackData, prefix="lang"):
+    language: str
+
+
+def topics_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for topic in MAIN_TOPICS:
+        builder.button(text=topic_button(topic), callback_data=TopicOpen(topic=topic))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def _pager(
+    builder: InlineKeyboardBuilder, page: int, pages: int, make: Callable[[int], CallbackData]
+) -> int:
+    """Add ◀ ▶ buttons; returns how many were added."""
+    added = 0
+    if page > 0:
+        builder.button(text="◀", callback_data=make(page - 1))
+        added += 1
+    if page < pages - 1:
+        builder.button(text="▶", callback_data=make(page + 1))
+        added += 1
+    return added
+
+
+def topic_keyboard(
+    topic: Topic, page: int, pages: int, subjects: Sequence[SubjectRef] = ()
+) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for the pages of a topic, and a button per subject that opens its card."""
+    builder = InlineKeyboardBuilder()
+    arrows = _pager(builder, page, pages, lambda p: FactPage(topic=topic, page=p))
+    for subject in subjects:
+        name = shorten(entity_name(subject.entity_key, subject.subject), BUTTON_LIMIT)
+        builder.button(text=name, callback_data=SubjectCard(topic=topic, key=subject.key))
+    if not arrows and not subjects:
+        return None
+    builder.adjust(*([arrows] if arrows else []), *([1] * len(subjects)))
+    return builder.as_markup()
+
+
+def card_keyboard(topic: Topic, key: str, page: int, pages: int) -> InlineKeyboardMarkup:
+    """◀ ▶ for the pages of a card, and a way back to the topic."""
+    builder = InlineKeyboardBuilder()
+    arrows = _pager(builder, page, pages, lambda p: CardPage(topic=topic, key=key, page=p))
+    builder.button(text=topic_button(topic), callback_data=FactPage(topic=topic, page=0))
+    builder.adjust(*([arrows] if arrows else []), 1)
+    return builder.as_markup()
+
+
+def sources_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    if not _pager(builder, page, pages, lambda p: SourcePage(page=p)):
+        return None
+    return builder.as_markup()
+
+
+def languages_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for language in LANGUAGES:
+        builder.button(
+            text=language_name(language), callback_data=LanguageChoice(language=language)
+        )
+    return builder.as_markup()
