@@ -24,7 +24,10 @@ class DbSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self._session_factory() as session:
+        # A `session_factory` in the dispatcher's data (workflow data or feed_update/polling
+        # kwargs) wins, so one dispatcher can serve a fresh store per test.
+        session_factory = data.get("session_factory") or self._session_factory
+        async with session_factory() as session:
             data["session"] = session
             data["facts"] = FactRepository(session)
             data["documents"] = DocumentRepository(session)
