@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.app import create_bot, create_dispatcher
+from bot.commands import set_bot_commands
 from bot.config import Settings
 from bot.storage.db import create_engine, create_session_factory, migrate
 
@@ -23,6 +24,7 @@ async def run_polling(settings: Settings) -> int:
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
     dispatcher = create_dispatcher(settings, create_session_factory(engine))
     try:
+        await set_bot_commands(bot, dispatcher["i18n"])
         await dispatcher.start_polling(bot)
     finally:
         await bot.session.close()

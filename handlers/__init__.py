@@ -6,8 +6,14 @@ from aiogram import Router
 
 
 def feature_routers() -> list[Router]:
-    from handlers import fallback
+    from handlers import buttons, fallback, language, search, sources, start, topics
 
     return [
+        start.router,
+        topics.router,
+        sources.router,
+        language.router,
+        search.router,
+        buttons.router,
         fallback.router,
     ]

@@ -94,22 +94,26 @@ def fact_html(fact: Fact, *, with_subject: bool = True, with_quote: bool = True)
     return "\n".join(lines)
 
 
-def timeline_blocks(timeline: Timeline, heading: str, *, quote_earlier: bool) -> list[Block]:
-    """The newest document's figures, then the older ones as a dated timeline."""
+def timeline_blocks(
+    timeline: Timeline, heading: str, *, quote_earlier: bool, shown_quotes: set[str]
+) -> list[Block]:
+    """The newest document's figures, then the older ones as a dated timeline.
+
+    Several figures often come from one sentence: its quote is shown once, under
+    the first of them (`shown_quotes` carries what the subject already showed).
+    """
     blocks = []
-    shown_quote = None
     for fact in timeline.current:
-        # Several figures of one sentence share its quote: show it once.
-        with_quote = fact.quote != shown_quote
-        shown_quote = fact.quote
+        with_quote = fact.quote not in shown_quotes
+        shown_quotes.add(fact.quote)
         text = "• " + fact_html(fact, with_subject=False, with_quote=with_quote)
         blocks.append(Block(text, heading))
     for index, fact in enumerate(timeline.earlier):
         line = f"  ◦ {value_html(fact)} — {source_html(fact.source)}"
         if index == 0:
             line = "  <i>{}</i>\n{}".format(escape(_("Earlier:")), line)
-        if quote_earlier and fact.quote.strip() and fact.quote != shown_quote:
-            shown_quote = fact.quote
+        if quote_earlier and fact.quote.strip() and fact.quote not in shown_quotes:
+            shown_quotes.add(fact.quote)
             line = f"{line}\n{quote_html(fact)}"
         blocks.append(Block(line, heading))
     return blocks
@@ -117,9 +121,14 @@ def timeline_blocks(timeline: Timeline, heading: str, *, quote_earlier: bool) ->
 
 def subject_blocks(group: SubjectFacts, *, quote_earlier: bool = False) -> list[Block]:
     heading = subject_html(entity_name(group.entity_key, group.subject))
+    shown_quotes: set[str] = set()
     blocks: list[Block] = []
     for timeline in group.timelines:
-        blocks.extend(timeline_blocks(timeline, heading, quote_earlier=quote_earlier))
+        blocks.extend(
+            timeline_blocks(
+                timeline, heading, quote_earlier=quote_earlier, shown_quotes=shown_quotes
+            )
+        )
     return blocks
 
 

@@ -1,0 +1,169 @@
+"""Views: what each command or button answers, as text and keyboard.
+
+A view asks the query layer and hands the result to the renderers; handlers send
+what it returns. Views of paged answers return None for a page that does not
+exist (a stale or forged button).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.domain import Topic
+from bot.query import FactQueries, SubjectRef
+from bot.render.facts import render_card, render_search, render_sources, render_topic
+from bot.render.html import escape
+from bot.render.keyboards import (
+    card_keyboard,
+    languages_keyboard,
+    sources_keyboard,
+    topic_keyboard,
+    topics_keyboard,
+)
+from bot.render.labels import language_name
+
+# Topics whose subjects (zones, the airport, a railway line) each get a card.
+CARD_TOPICS = frozenset({Topic.ZONES, Topic.CARGO})
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def command_descriptions(locale: str | None = None) -> list[tuple[str, str]]:
+    """The commands with what each does, for /help and the command menu."""
+    return [
+        ("start", _("Topics and how to ask", locale=locale)),
+        ("investments", _("Investments in the region", locale=locale)),
+        ("zones", _("Special economic and industrial zones", locale=locale)),
+        ("cargo", _("Cargo, airports and railways", locale=locale)),
+        ("production", _("Industry and production", locale=locale)),
+        ("jobs", _("New jobs", locale=locale)),
+        ("search", _("Search the facts", locale=locale)),
+        ("sources", _("Where the figures come from", locale=locale)),
+        ("lang", _("Language: Russian or Kazakh", locale=locale)),
+        ("help", _("What I can do", locale=locale)),
+    ]
+
+
+def start_view(first_name: str | None) -> Reply:
+    greeting = _("Hello, {name}!").format(name=first_name) if first_name else _("Hello!")
+    text = "<b>{}</b>\n\n{}\n\n{}".format(
+        escape(greeting),
+        escape(
+            _(
+                "I know the economy of Karaganda region from the news: investments, "
+                "economic zones, cargo, production and jobs. Every figure comes with its "
+                "date and source."
+            )
+        ),
+        escape(_("Choose a topic, or just write what you are looking for, e.g. «Saran».")),
+    )
+    return Reply(text, topics_keyboard())
+
+
+def help_view() -> Reply:
+    lines = [f"/{command} — {escape(text)}" for command, text in command_descriptions()]
+    text = "<b>{}</b>\n\n{}\n\n{}".format(
+        escape(_("What I can do")),
+        "\n".join(lines),
+        escape(
+            _(
+                "In a private chat, any text is a search: «Saryarka», «инвестиции Qarmet», "
+                "«рабочие места»."
+            )
+        ),
+    )
+    return Reply(text, topics_keyboard())
+
+
+async def topic_view(queries: FactQueries, topic: Topic, page: int = 0) -> Reply | None:
+    groups = await queries.topic(topic)
+    pages = render_topic(topic, groups)
+    if not 0 <= page < len(pages):
+        return None
+    subjects = (
+        [SubjectRef(g.key, g.entity_key, g.subject) for g in groups] if topic in CARD_TOPICS else []
+    )
+    return Reply(pages[page], topic_keyboard(topic, page, len(pages), subjects))
+
+
+async def card_view(queries: FactQueries, topic: Topic, key: str, page: int = 0) -> Reply | None:
+    group = await queries.subject(key)
+    if group is None:
+        return None
+    pages = render_card(group, topic if topic in group.topics else None)
+    if not 0 <= page < len(pages):
+        return None
+    return Reply(pages[page], card_keyboard(topic, key, page, len(pages)))
+
+
+async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
+    pages = render_sources(await queries.sources())
+    if not 0 <= page < len(pages):
+        return None
+    return Reply(pages[page], sources_keyboard(page, len(pages)))
+
+
+async def search_view(queries: FactQueries, text: str) -> Reply:
+    """The first page of the results; a longer list asks for more precise words."""
+    pages = render_search(text, await queries.search(text))
+    if len(pages) > 1:
+        more = _("Only the first results are shown: add a word to narrow the search.")
+        return Reply(f"{pages[0]}\n\n<i>{escape(more)}</i>")
+    return Reply(pages[0])
+
+
+def search_prompt_view() -> Reply:
+    return Reply(escape(_("Send /search with the words to look for, e.g. /search Saran")))
+
+
+def language_view() -> Reply:
+    return Reply(escape(_("Choose the language:")), languages_keyboard())
+
+
+def language_set_view(language: str) -> Reply:
+    return Reply(escape(_("Language: {name}").format(name=language_name(language))))
+
+
+def admins_only_text() -> str:
+    return _("Only the group's administrators can change its language.")
+
+
+def admins_only_view() -> Reply:
+    return Reply(escape(admins_only_text()))
+
+
+def stale_button_text() -> str:
+    return _("This button is out of date. Send the command again.")
+
+
+async def show_in_place(callback: CallbackQuery, reply: Reply | None) -> None:
+    """Edit the pressed message to `reply`; a stale press gets a polite answer."""
+    if reply is None or not isinstance(callback.message, Message):
+        await callback.answer(stale_button_text())
+        return
+    try:
+        await callback.message.edit_text(reply.text, reply_markup=reply.markup)
+    except TelegramBadRequest as error:
+        # Pressing the page that is already shown changes nothing; anything else
+        # means the message can no longer be edited.
+        if "not modified" not in str(error):
+            await callback.answer(stale_button_text())
+            return
+    await callback.answer()
+
+
+async def send_from_button(callback: CallbackQuery, reply: Reply | None) -> None:
+    """Answer a button press with a new message below the pressed one."""
+    if reply is None or not isinstance(callback.message, Message):
+        await callback.answer(stale_button_text())
+        return
+    await callback.message.answer(reply.text, reply_markup=reply.markup)
+    await callback.answer()

@@ -1,0 +1,34 @@
+"""/sources: the documents the store was built from."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.query import FactQueries
+from bot.render.keyboards import SourcePage
+from bot.storage.repositories import DocumentRepository, FactRepository
+from bot.views import show_in_place, sources_view
+
+router = Router(name=__name__)
+
+
+@router.message(Command("sources"))
+async def cmd_sources(
+    message: Message, facts: FactRepository, documents: DocumentRepository
+) -> None:
+    reply = await sources_view(FactQueries(facts, documents))
+    assert reply is not None  # the first page always exists
+    await message.answer(reply.text, reply_markup=reply.markup, disable_web_page_preview=True)
+
+
+@router.callback_query(SourcePage.filter())
+async def on_sources_page_clicked(
+    callback: CallbackQuery,
+    callback_data: SourcePage,
+    facts: FactRepository,
+    documents: DocumentRepository,
+) -> None:
+    reply = await sources_view(FactQueries(facts, documents), callback_data.page)
+    await show_in_place(callback, reply)

@@ -1,0 +1,47 @@
+"""/start with its deep links, /help and the topic buttons."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import CallbackQuery, Message
+
+from bot.domain import MAIN_TOPICS, Topic
+from bot.query import FactQueries
+from bot.render.keyboards import TopicOpen
+from bot.storage.repositories import DocumentRepository, FactRepository
+from bot.views import help_view, send_from_button, start_view, topic_view
+
+router = Router(name=__name__)
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.in_(set(MAIN_TOPICS))))
+async def cmd_start_topic(
+    message: Message, command: CommandObject, facts: FactRepository, documents: DocumentRepository
+) -> None:
+    reply = await topic_view(FactQueries(facts, documents), Topic(command.args or ""))
+    assert reply is not None  # the first page always exists
+    await message.answer(reply.text, reply_markup=reply.markup)
+
+
+@router.message(CommandStart())
+async def cmd_start(message: Message) -> None:
+    reply = start_view(message.from_user.first_name if message.from_user else None)
+    await message.answer(reply.text, reply_markup=reply.markup)
+
+
+@router.message(Command("help"))
+async def cmd_help(message: Message) -> None:
+    reply = help_view()
+    await message.answer(reply.text, reply_markup=reply.markup)
+
+
+@router.callback_query(TopicOpen.filter())
+async def on_topic_chosen(
+    callback: CallbackQuery,
+    callback_data: TopicOpen,
+    facts: FactRepository,
+    documents: DocumentRepository,
+) -> None:
+    reply = await topic_view(FactQueries(facts, documents), callback_data.topic)
+    await send_from_button(callback, reply)
