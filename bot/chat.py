@@ -376,6 +376,9 @@ async def _converse(session: ChatSession, reader: LineReader) -> int:
                 session.say(f"you> {line}")
             if not await session.handle(line):
                 break
+        else:
+            if reader.interactive:
+                session.say()  # Ctrl-D leaves the cursor after the prompt
     except asyncio.CancelledError:
         return 130  # Ctrl-C: leave as cleanly as :quit
     return 0
