@@ -31,9 +31,9 @@ class ChatLanguageMiddleware(I18nMiddleware):
         chat = data.get("event_chat")
         user = data.get("event_from_user")
         if chats is not None:
-            for chat_id in (chat.id if chat else None, user.id if user else None):
-                if chat_id is None:
-                    continue
+            ids = (chat.id if chat else None, user.id if user else None)
+            # In a private chat both ids are the user's: ask the store once.
+            for chat_id in dict.fromkeys(i for i in ids if i is not None):
                 stored = await chats.get_language(chat_id)
                 if stored in LANGUAGES:
                     return stored

@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.domain import Fact, Source, Topic
 from bot.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.repositories import DocumentRepository, FactRepository
@@ -108,10 +110,25 @@ class FactQueries:
         facts: FactRepository,
         documents: DocumentRepository,
         gazetteer: Gazetteer | None = None,
+        *,
+        store: str = "",
     ) -> None:
         self._facts = facts
         self._documents = documents
         self._gazetteer = gazetteer
+        self._store = store
+
+    @classmethod
+    def of(cls, session: AsyncSession) -> FactQueries:
+        """The queries over the store a session (the update's, from the middleware) reads."""
+        return cls(
+            FactRepository(session), DocumentRepository(session), store=str(session.bind.url)
+        )
+
+    async def version(self) -> str:
+        """Changes whenever the store's facts change; names the store as well, so
+        that answers cached for one store never serve another."""
+        return f"{self._store}|{await self._facts.version()}"
 
     @property
     def gazetteer(self) -> Gazetteer:

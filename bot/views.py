@@ -7,7 +7,10 @@ exist (a stale or forged button).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -24,7 +27,9 @@ from bot.render.keyboards import (
     topic_keyboard,
     topics_keyboard,
 )
-from bot.render.labels import language_name
+from bot.render.labels import current_language, language_name
+
+T = TypeVar("T")
 
 # Topics whose subjects (zones, the airport, a railway line) each get a card.
 CARD_TOPICS = frozenset({Topic.ZONES, Topic.CARGO})
@@ -83,29 +88,74 @@ def help_view() -> Reply:
     return Reply(text, topics_keyboard())
 
 
+class RenderedCache:
+    """Rendered answers by store version and language.
+
+    Rendering (Babel, HTML, paging) is most of the cost of an answer, and the store
+    changes only when documents are ingested; the version in every key makes an
+    ingest invalidate what was cached before it. Bounded, least recently used out.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+
+    async def get(self, key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return cast(T, self._entries[key])
+        value = await make()
+        self._entries[key] = value
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+RENDERED = RenderedCache()
+
+
+async def _rendered(
+    queries: FactQueries, key: tuple[Hashable, ...], make: Callable[[], Awaitable[T]]
+) -> T:
+    return await RENDERED.get((await queries.version(), current_language(), *key), make)
+
+
 async def topic_view(queries: FactQueries, topic: Topic, page: int = 0) -> Reply | None:
-    groups = await queries.topic(topic)
-    pages = render_topic(topic, groups)
+    async def make() -> tuple[list[str], list[SubjectRef]]:
+        groups = await queries.topic(topic)
+        subjects = [SubjectRef(g.key, g.entity_key, g.subject) for g in groups]
+        return render_topic(topic, groups), subjects if topic in CARD_TOPICS else []
+
+    pages, subjects = await _rendered(queries, ("topic", topic), make)
     if not 0 <= page < len(pages):
         return None
-    subjects = (
-        [SubjectRef(g.key, g.entity_key, g.subject) for g in groups] if topic in CARD_TOPICS else []
-    )
     return Reply(pages[page], topic_keyboard(topic, page, len(pages), subjects))
 
 
 async def card_view(queries: FactQueries, topic: Topic, key: str, page: int = 0) -> Reply | None:
-    group = await queries.subject(key)
-    if group is None:
-        return None
-    pages = render_card(group, topic if topic in group.topics else None)
+    async def make() -> list[str]:
+        group = await queries.subject(key)
+        if group is None:
+            return []
+        return render_card(group, topic if topic in group.topics else None)
+
+    pages = await _rendered(queries, ("card", topic, key), make)
     if not 0 <= page < len(pages):
         return None
     return Reply(pages[page], card_keyboard(topic, key, page, len(pages)))
 
 
 async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
-    pages = render_sources(await queries.sources())
+    async def make() -> list[str]:
+        return render_sources(await queries.sources())
+
+    pages = await _rendered(queries, ("sources",), make)
     if not 0 <= page < len(pages):
         return None
     return Reply(pages[page], sources_keyboard(page, len(pages)))

@@ -6,9 +6,9 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.query import FactQueries
-from bot.storage.repositories import DocumentRepository, FactRepository
 from bot.views import search_prompt_view, search_view
 
 router = Router(name=__name__)
@@ -16,9 +16,11 @@ router = Router(name=__name__)
 
 @router.message(Command("search", magic=F.args))
 async def cmd_search(
-    message: Message, command: CommandObject, facts: FactRepository, documents: DocumentRepository
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
 ) -> None:
-    reply = await search_view(FactQueries(facts, documents), command.args or "")
+    reply = await search_view(FactQueries.of(session), command.args or "")
     await message.answer(reply.text, reply_markup=reply.markup)
 
 
@@ -29,7 +31,8 @@ async def cmd_search_without_words(message: Message) -> None:
 
 @router.message(F.chat.type == ChatType.PRIVATE, F.text, ~F.text.startswith("/"))
 async def on_private_text(
-    message: Message, facts: FactRepository, documents: DocumentRepository
+    message: Message,
+    session: AsyncSession,
 ) -> None:
-    reply = await search_view(FactQueries(facts, documents), message.text or "")
+    reply = await search_view(FactQueries.of(session), message.text or "")
     await message.answer(reply.text, reply_markup=reply.markup)

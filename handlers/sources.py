@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.query import FactQueries
 from bot.render.keyboards import SourcePage
-from bot.storage.repositories import DocumentRepository, FactRepository
 from bot.views import show_in_place, sources_view
 
 router = Router(name=__name__)
@@ -16,9 +16,10 @@ router = Router(name=__name__)
 
 @router.message(Command("sources"))
 async def cmd_sources(
-    message: Message, facts: FactRepository, documents: DocumentRepository
+    message: Message,
+    session: AsyncSession,
 ) -> None:
-    reply = await sources_view(FactQueries(facts, documents))
+    reply = await sources_view(FactQueries.of(session))
     assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup, disable_web_page_preview=True)
 
@@ -27,8 +28,7 @@ async def cmd_sources(
 async def on_sources_page_clicked(
     callback: CallbackQuery,
     callback_data: SourcePage,
-    facts: FactRepository,
-    documents: DocumentRepository,
+    session: AsyncSession,
 ) -> None:
-    reply = await sources_view(FactQueries(facts, documents), callback_data.page)
+    reply = await sources_view(FactQueries.of(session), callback_data.page)
     await show_in_place(callback, reply)

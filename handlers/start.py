@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import MAIN_TOPICS, Topic
 from bot.query import FactQueries
 from bot.render.keyboards import TopicOpen
-from bot.storage.repositories import DocumentRepository, FactRepository
 from bot.views import help_view, send_from_button, start_view, topic_view
 
 router = Router(name=__name__)
@@ -17,9 +17,11 @@ router = Router(name=__name__)
 
 @router.message(CommandStart(deep_link=True, magic=F.args.in_(set(MAIN_TOPICS))))
 async def cmd_start_topic(
-    message: Message, command: CommandObject, facts: FactRepository, documents: DocumentRepository
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
 ) -> None:
-    reply = await topic_view(FactQueries(facts, documents), Topic(command.args or ""))
+    reply = await topic_view(FactQueries.of(session), Topic(command.args or ""))
     assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
 
@@ -40,8 +42,7 @@ async def cmd_help(message: Message) -> None:
 async def on_topic_chosen(
     callback: CallbackQuery,
     callback_data: TopicOpen,
-    facts: FactRepository,
-    documents: DocumentRepository,
+    session: AsyncSession,
 ) -> None:
-    reply = await topic_view(FactQueries(facts, documents), callback_data.topic)
+    reply = await topic_view(FactQueries.of(session), callback_data.topic)
     await send_from_button(callback, reply)

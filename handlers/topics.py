@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import MAIN_TOPICS, Topic
 from bot.query import FactQueries
 from bot.render.keyboards import CardPage, FactPage, SubjectCard
-from bot.storage.repositories import DocumentRepository, FactRepository
 from bot.views import card_view, send_from_button, show_in_place, topic_view
 
 router = Router(name=__name__)
@@ -17,9 +17,11 @@ router = Router(name=__name__)
 
 @router.message(Command(*(topic.value for topic in MAIN_TOPICS)))
 async def cmd_topic(
-    message: Message, command: CommandObject, facts: FactRepository, documents: DocumentRepository
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
 ) -> None:
-    reply = await topic_view(FactQueries(facts, documents), Topic(command.command))
+    reply = await topic_view(FactQueries.of(session), Topic(command.command))
     assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
 
@@ -28,10 +30,9 @@ async def cmd_topic(
 async def on_page_clicked(
     callback: CallbackQuery,
     callback_data: FactPage,
-    facts: FactRepository,
-    documents: DocumentRepository,
+    session: AsyncSession,
 ) -> None:
-    queries = FactQueries(facts, documents)
+    queries = FactQueries.of(session)
     await show_in_place(
         callback, await topic_view(queries, callback_data.topic, callback_data.page)
     )
@@ -41,10 +42,9 @@ async def on_page_clicked(
 async def on_subject_chosen(
     callback: CallbackQuery,
     callback_data: SubjectCard,
-    facts: FactRepository,
-    documents: DocumentRepository,
+    session: AsyncSession,
 ) -> None:
-    queries = FactQueries(facts, documents)
+    queries = FactQueries.of(session)
     reply = await card_view(queries, callback_data.topic, callback_data.key)
     await send_from_button(callback, reply)
 
@@ -53,9 +53,8 @@ async def on_subject_chosen(
 async def on_card_page_clicked(
     callback: CallbackQuery,
     callback_data: CardPage,
-    facts: FactRepository,
-    documents: DocumentRepository,
+    session: AsyncSession,
 ) -> None:
-    queries = FactQueries(facts, documents)
+    queries = FactQueries.of(session)
     reply = await card_view(queries, callback_data.topic, callback_data.key, callback_data.page)
     await show_in_place(callback, reply)
