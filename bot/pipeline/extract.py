@@ -65,6 +65,7 @@ FACILITY_NOUNS = frozenset(
     }
 )
 
+REGION_WORDS = frozenset({"регион", "область", "республика", "страна", "казахстан"})
 WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 AnalysedToken = tuple[str, int, str | None, frozenset[str]]
@@ -104,6 +105,7 @@ def extract_from_lines(
             continue
         tokens = _analyse(sentence.text)
         lemmas = frozenset(t[0] for t in tokens)
+        regional = bool(lemmas & REGION_WORDS) or any(e.kind == "region" for _, e in entity_offsets)
         lead_tokens = _analyse(sentence.lead)
         context = lemmas | frozenset(t[0] for t in lead_tokens)
         mentions = find_numbers(sentence.text, context, before=last_mention)
@@ -128,12 +130,14 @@ def extract_from_lines(
                 status = status_for(
                     lead_tokens + tokens, len(lead_tokens) + position, period, document_year
                 )
-            subject = _subject_for(
-                mention, entity_offsets, discourse or main, sentence.text, tokens, gazetteer
-            )
             window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
             change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
             metric = metric_for(mention.unit, mention.noun, context, window, change=change)
+            # Region-wide sentences and rates speak of the region, not of the paragraph's thing.
+            carried = None if regional or metric is Metric.RATE else discourse or main
+            subject = _subject_for(
+                mention, entity_offsets, carried, sentence.text, tokens, gazetteer
+            )
             unit = mention.unit
             if metric is Metric.PRICE and "/" not in unit:
                 unit = _per_unit(unit, tokens)

@@ -29,6 +29,11 @@ QUALIFIER_BEFORE = re.compile(
     r"(?:\s+(?:на|в|с))?\s*$",
     re.IGNORECASE,
 )
+CHANGE_VERB_BEFORE = re.compile(
+    r"\b(?:вы?рос\w*|увелич\w*|снизи\w*|сократи\w*|уменьши\w*|подня\w*|опусти\w*|"
+    r"упа\w*|довед\w*|дове\w*|достиг\w*|сниж\w*|повыс\w*|расшир\w*)\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
 EXCEED_BEFORE = re.compile(r"\bпревы[сш]\w*\s+(?:\S+\s+){0,2}$", re.IGNORECASE)
 QUALIFIERS = {
     "более чем": Qualifier.MORE_THAN,
@@ -317,6 +322,8 @@ def _qualifier(text: str, start: int) -> Qualifier | None:
     match = QUALIFIER_BEFORE.search(before)
     if match:
         key = re.sub(r"\s+", " ", match.group(1).lower())
+        if key == "до" and CHANGE_VERB_BEFORE.search(before[: match.start(1)]):
+            return None  # "выросло до 19": the new level, not a bound
         return QUALIFIERS.get(key)
     if EXCEED_BEFORE.search(before):
         return Qualifier.MORE_THAN

@@ -116,7 +116,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "year",
         re.compile(
-            rf"(?P<year>(?<!\d)\d{{4}})(?:-?(?:м|й|го))?\s*{YEAR_WORD}(?!\s*[–—-]\s*\d)",
+            rf"(?P<year>(?<!\d)\d{{4}})(?:(?:-?(?:м|й|го))?\s*{YEAR_WORD}|-(?:м|й|го)\b)"
+            r"(?!\s*[–—-]\s*\d)",
             re.IGNORECASE,
         ),
     ),

@@ -105,3 +105,10 @@ def test_of_them_counts_what_the_previous_sentence_counted() -> None:
     (previous,) = find_numbers("В пул вошли 40 проектов.")
     (mention,) = find_numbers("В 6 из них участвуют иностранцы.", before=previous)
     assert (mention.value, mention.unit) == (Decimal("6"), "projects")
+
+
+def test_a_new_level_after_a_verb_of_change_is_no_bound() -> None:
+    (mention,) = find_numbers("Число участников выросло до 19 компаний.")
+    assert mention.qualifier is None
+    (mention,) = find_numbers("Склад примет до 19 тыс. тонн.")
+    assert mention.qualifier is Qualifier.UP_TO

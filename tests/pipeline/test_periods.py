@@ -13,6 +13,7 @@ from bot.pipeline.periods import find_periods
     [
         ("по итогам 2023 года", Period(PeriodKind.YEAR, year=2023)),
         ("в 2026-м году", Period(PeriodKind.YEAR, year=2026)),
+        ("а в 2026-м их стало больше", Period(PeriodKind.YEAR, year=2026)),
         ("до 2029 года", Period(PeriodKind.BY, year=2029)),
         ("к 2035 году", Period(PeriodKind.BY, year=2035)),
         ("до конца 2026-го", Period(PeriodKind.BY, year=2026)),

@@ -1,0 +1,64 @@
+"""Whole sentences: which subject, topic, period and status a figure gets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.domain import PeriodKind, Status, Topic
+from bot.gazetteer import load_gazetteer
+from bot.pipeline.extract import extract_facts
+
+
+def facts_of(text: str, year: int = 2025) -> list:
+    return extract_facts(text, load_gazetteer(), document_year=year)
+
+
+def test_a_paragraph_keeps_its_subject_for_following_figures() -> None:
+    (participants, investment) = facts_of(
+        "В СЭЗ «Сарыарка» зарегистрировано 30 участников. Общий объем инвестиций "
+        "составил 95 млрд тенге.\n"
+    )
+    assert participants.entity_key == investment.entity_key == "sez_saryarka"
+    assert investment.topic is Topic.ZONES
+    assert (investment.value, investment.unit) == (Decimal("95000000000"), "KZT")
+
+
+def test_region_wide_figures_do_not_inherit_the_paragraphs_subject() -> None:
+    facts = facts_of(
+        "В индустриальной зоне «Сарань» работают 15 предприятий. "
+        "Уровень безработицы в регионе снизился до 4,1%.\n"
+    )
+    rate = facts[-1]
+    assert rate.entity_key == "karaganda_region"
+    assert rate.topic is Topic.JOBS and rate.qualifier is None
+
+
+def test_plan_and_actual_in_one_sentence() -> None:
+    plan, actual = facts_of(
+        "До 2030 года компания Qarmet вложит 2 трлн тенге, из них 300 млрд тенге "
+        "уже инвестировано в 2024 году.\n"
+    )
+    assert (plan.status, plan.period.kind, plan.period.year) == (Status.PLAN, PeriodKind.BY, 2030)
+    assert (actual.status, actual.period.year) == (Status.ACTUAL, 2024)
+    assert plan.entity_key == actual.entity_key == "qarmet"
+
+
+def test_a_change_range_gives_the_current_and_the_target_figure() -> None:
+    now, target = facts_of(
+        "Ожидается, что к 2032 году перевалка в аэропорту Сары-Арка вырастет "
+        "с 20 тыс. до 150 тыс. тонн.\n"
+    )
+    assert (now.value, now.status, now.period) == (Decimal("20000"), Status.ACTUAL, None)
+    assert (target.value, target.status) == (Decimal("150000"), Status.PLAN)
+    assert target.period.year == 2032 and now.topic is target.topic is Topic.CARGO
+
+
+def test_headlines_and_page_chrome_yield_no_facts() -> None:
+    text = (
+        "Регион привлек 500 млрд тенге\n\n"
+        "+5 °C Караганда\nПросмотров: 1 234\n"
+        "В регионе построят 3 школы.\n"
+        "Читайте также:\n— Продано 40 тонн угля\n"
+    )
+    values = [f.value for f in facts_of(text)]
+    assert values == [Decimal("3")]
