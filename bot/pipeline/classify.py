@@ -185,9 +185,7 @@ MONEY_METRICS: list[tuple[frozenset[str], Metric]] = [
     (frozenset({"основной"}), Metric.FIXED_CAPITAL_INVESTMENT),
     (PRICE_WORDS, Metric.PRICE),
     (
-        frozenset(
-            {"стоимость", "стоимостью", "сумма", "оцениваться", "обойтись", "бюджет проекта"}
-        ),
+        frozenset({"стоимость", "сумма", "оцениваться", "обойтись", "проект", "инвестпроект"}),
         Metric.PROJECT_COST,
     ),
     (INVESTMENT_WORDS, Metric.INVESTMENT),

@@ -65,6 +65,8 @@ FACILITY_NOUNS = frozenset(
     }
 )
 
+# Figures that only a region has: they never inherit a paragraph's subject.
+REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 REGION_WORDS = frozenset({"регион", "область", "республика", "страна", "казахстан"})
 WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -73,6 +75,8 @@ AnalysedToken = tuple[str, int, str | None, frozenset[str]]
 
 @dataclass(frozen=True, slots=True)
 class _Subject:
+    """A subject as text, with the gazetteer entity when it is one."""
+
     text: str
     entity: Entity | None
 
@@ -92,7 +96,8 @@ def extract_from_lines(
     paragraph = -1
     discourse: Entity | None = None
     last_mention: NumberMention | None = None
-    main = _main_entity(lines, gazetteer)
+    main = _main_subject(lines, gazetteer)
+    opening = next((i for i, line in enumerate(lines) if line.kind is LineKind.BODY), -1)
     for sentence in split_sentences(lines):
         if sentence.paragraph != paragraph:
             paragraph, discourse, last_mention = sentence.paragraph, None, None
@@ -134,10 +139,22 @@ def extract_from_lines(
             change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
             metric = metric_for(mention.unit, mention.noun, context, window, change=change)
             # Region-wide sentences and rates speak of the region, not of the paragraph's thing.
-            carried = None if regional or metric is Metric.RATE else discourse or main
+            carried = None
+            if not regional and metric not in REGION_METRICS:
+                carried = _Subject(discourse.name_ru, discourse) if discourse else None
+                # a thing the title introduces is the subject of the opening paragraph;
+                # a named one, of the whole article
+                if (
+                    carried is None
+                    and main is not None
+                    and (main.entity or sentence.paragraph == opening)
+                ):
+                    carried = main
             subject = _subject_for(
                 mention, entity_offsets, carried, sentence.text, tokens, gazetteer
             )
+            if metric is Metric.PROJECT_COST and status is Status.ACTUAL and not _has_past(tokens):
+                status = Status.PLAN  # what a project "стоит" is the cost of what is to be built
             unit = mention.unit
             if metric is Metric.PRICE and "/" not in unit:
                 unit = _per_unit(unit, tokens)
@@ -257,6 +274,17 @@ def _per_unit(unit: str, tokens: list[AnalysedToken]) -> str:
     return unit
 
 
+def _has_past(tokens: list[AnalysedToken]) -> bool:
+    """A verb in the past ("обошелся", "вложено"), not one made future by "будет"."""
+    future = False
+    for lemma, _, pos, grammemes in tokens:
+        if pos in {"VERB", "PRTS"} and "past" in grammemes and not future:
+            return True
+        if pos != "PUNCT":
+            future = lemma == "быть" and "futr" in grammemes
+    return False
+
+
 def canonical(value: Decimal) -> Decimal:
     """An exact decimal without exponent or trailing zeros: 1.6E+12 → 1600000000000."""
     if value == value.to_integral_value():
@@ -264,14 +292,15 @@ def canonical(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def _main_entity(lines: list[Line], gazetteer: Gazetteer) -> Entity | None:
+def _main_subject(lines: list[Line], gazetteer: Gazetteer) -> _Subject | None:
     """What the article is about: the one thing its title names, else the one thing
-    its first paragraph names."""
+    its first paragraph names, else a thing its title introduces ("построят завод …")."""
     head = [line for line in lines if line.kind is not LineKind.NOISE]
     first_body = next((i for i, line in enumerate(head) if line.kind is LineKind.BODY), None)
     if first_body is None:
         return None
-    for part in (head[:first_body], head[first_body : first_body + 1]):
+    titles = head[:first_body]
+    for part in (titles, head[first_body : first_body + 1]):
         named = {
             m.entity.key: m.entity
             for line in part
@@ -279,7 +308,12 @@ def _main_entity(lines: list[Line], gazetteer: Gazetteer) -> Entity | None:
             if m.entity.kind not in GENERAL_KINDS
         }
         if len(named) == 1:
-            return next(iter(named.values()))
+            entity = next(iter(named.values()))
+            return _Subject(entity.name_ru, entity)
+    for line in titles:
+        for lemma, offset, pos, _ in _analyse(line.text):
+            if pos == "NOUN" and lemma in FACILITY_NOUNS:
+                return _Subject(facility_label(lemma, line.text, offset), None)
     return None
 
 
@@ -303,22 +337,24 @@ def _next_discourse(
 def _subject_for(
     mention: NumberMention,
     entities: list[tuple[int, Entity]],
-    discourse: Entity | None,
+    carried: _Subject | None,
     text: str,
     tokens: list[AnalysedToken],
     gazetteer: Gazetteer,
 ) -> _Subject:
+    """The figure's subject: a named thing near it, a thing the sentence introduces,
+    what the paragraph or the article is about, a name in quotes, a town, the region."""
     specific = [(offset, e) for offset, e in entities if e.kind not in GENERAL_KINDS]
     if specific:
         _, entity = min(specific, key=lambda item: _distance(item[0], mention))
         return _Subject(entity.name_ru, entity)
     facility = _facility_before(tokens, mention, text)
     if facility is not None and not (
-        discourse is not None and facility.split()[0].lower() in _name_lemmas(discourse)
+        carried is not None and facility.split()[0].lower() in _subject_lemmas(carried)
     ):
         return _Subject(facility, None)
-    if discourse is not None:
-        return _Subject(discourse.name_ru, discourse)
+    if carried is not None:
+        return carried
     named = _named_subject(text, mention)
     if named is not None:
         return _Subject(named, None)
@@ -344,29 +380,49 @@ KIND_NOUNS = {
 
 
 @cache
-def _name_lemmas(entity: Entity) -> frozenset[str]:
+def _subject_lemmas(subject: _Subject) -> frozenset[str]:
+    entity = subject.entity
+    if entity is None:
+        return frozenset(lemmatize(subject.text))
     names = frozenset(lemma for name in entity.all_names for lemma in lemmatize(name))
     return names | KIND_NOUNS.get(entity.kind, frozenset())
 
 
 def _facility_before(tokens: list[AnalysedToken], mention: NumberMention, text: str) -> str | None:
-    """A thing the sentence introduces ("ветроэлектростанции мощностью 150 МВт"),
-    named by its noun and any name in quotes or capitals right after it."""
+    """A thing the sentence introduces ("ветроэлектростанции мощностью 150 МВт")."""
     for index in range(len(tokens) - 1, -1, -1):
         lemma, offset, pos, _ = tokens[index]
         if offset >= mention.start or pos != "NOUN" or lemma not in FACILITY_NOUNS:
             continue
         if mention.start - offset > 90:
             return None
-        name = re.match(
-            r"\s*(?:[«\"]([^«»\"]{2,40})[»\"]|([A-ZА-ЯЁ][\w-]+(?:\s+[A-Z][\w-]+)*))",
-            text[offset + len(text[offset:].split()[0]) :],
-        )
-        label = lemma.capitalize()
-        if name:
-            label = f"{label} «{(name.group(1) or name.group(2)).strip()}»"
-        return label
+        return facility_label(lemma, text, offset)
     return None
+
+
+LABEL_STOP = re.compile(r"[,.;:!?()—–]|\s[-–—]\s")
+
+
+def facility_label(lemma: str, text: str, offset: int) -> str:
+    """The noun in its dictionary form with the words that describe it:
+    "завод по выпуску кабельной продукции", "станция «Мойынты»"."""
+    rest = text[offset:].split(maxsplit=1)
+    tail = rest[1] if len(rest) > 1 else ""
+    stop = LABEL_STOP.search(tail)
+    words = []
+    for word in (tail[: stop.start()] if stop else tail).split()[:6]:
+        bare = word.strip('«»"')
+        if (
+            bare
+            and bare[0].isalpha()
+            and parses(bare)[0][1] in {"VERB", "INFN", "PRTS", "GRND", "CONJ", "PRCL", "ADVB"}
+        ):
+            break
+        words.append(word)
+    label = " ".join([lemma.capitalize(), *words]).strip()
+    if label.count("«") != label.count("»"):
+        label = label.replace("«", "").replace("»", "")
+    return label
 
 
 def _distance(offset: int, mention: NumberMention) -> float:

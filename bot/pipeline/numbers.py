@@ -264,7 +264,7 @@ def _noun_unit(
     if noun == "рабочее место":
         return "jobs"
     if noun == "пара" and after and after[0] in {"поезд", "состав", "грузовой", "пассажирский"}:
-        daily = re.match(r".{0,40}?(?:в сутки|ежесуточно|в день)", text[noun_end:], re.IGNORECASE)
+        daily = re.search(r"в сутки|ежесуточн|в день|за сутки", text, re.IGNORECASE)
         return "train pairs/day" if daily else "train pairs"
     if noun in u.PEOPLE_NOUNS:
         return "jobs" if lemmas & u.JOB_CONTEXT else "people"

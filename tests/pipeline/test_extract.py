@@ -62,3 +62,21 @@ def test_headlines_and_page_chrome_yield_no_facts() -> None:
     )
     values = [f.value for f in facts_of(text)]
     assert values == [Decimal("3")]
+
+
+def test_a_thing_the_title_introduces_is_the_subject_of_the_opening_paragraph() -> None:
+    facts = facts_of(
+        "В Шахтинске построят фабрику по производству окон\n\n"
+        "Стоимость проекта составляет 7,2 млрд тенге, на фабрике будет создано "
+        "140 рабочих мест.\n\n"
+        "Между тем уровень безработицы в области составил 4,3%.\n"
+    )
+    cost, jobs, rate = facts
+    assert cost.subject == jobs.subject == "Фабрика по производству окон"
+    assert cost.status is Status.PLAN and cost.topic is Topic.INVESTMENTS
+    assert rate.entity_key == "karaganda_region"
+
+
+def test_trains_a_day_are_a_daily_throughput() -> None:
+    (fact,) = facts_of("Через станцию ежесуточно проходят до 25 пар грузовых поездов.\n")
+    assert (fact.unit, fact.topic) == ("train pairs/day", Topic.CARGO)
