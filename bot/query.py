@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Fact, Source, Topic
 from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.i18n import store_of
 from bot.storage.repositories import DocumentRepository, FactRepository
+
+# How long a process trusts the store's version it last read (see FactQueries.version).
+VERSION_TTL = 1.0
+_VERSIONS: dict[str, tuple[float, str]] = {}
 
 # Entity keys go into callback data as they are; anything else is hashed.
 _PLAIN_KEY = re.compile(r"[a-z0-9_]{1,40}")
@@ -121,14 +127,23 @@ class FactQueries:
     @classmethod
     def of(cls, session: AsyncSession) -> FactQueries:
         """The queries over the store a session (the update's, from the middleware) reads."""
-        return cls(
-            FactRepository(session), DocumentRepository(session), store=str(session.bind.url)
-        )
+        return cls(FactRepository(session), DocumentRepository(session), store=store_of(session))
 
     async def version(self) -> str:
         """Changes whenever the store's facts change; names the store as well, so
-        that answers cached for one store never serve another."""
-        return f"{self._store}|{await self._facts.version()}"
+        that answers cached for one store never serve another.
+
+        A named store's version is trusted for `VERSION_TTL` seconds: an ingest shows
+        in answers that much later at most, and most updates skip the query.
+        """
+        known = _VERSIONS.get(self._store) if self._store else None
+        now = time.monotonic()
+        if known is not None and now - known[0] < VERSION_TTL:
+            return known[1]
+        version = f"{self._store}|{await self._facts.version()}"
+        if self._store:
+            _VERSIONS[self._store] = (now, version)
+        return version
 
     @property
     def gazetteer(self) -> Gazetteer:

@@ -120,10 +120,27 @@ class RenderedCache:
 RENDERED = RenderedCache()
 
 
-async def _rendered(
-    queries: FactQueries, key: tuple[Hashable, ...], make: Callable[[], Awaitable[T]]
-) -> T:
-    return await RENDERED.get((await queries.version(), current_language(), *key), make)
+async def _version(queries: FactQueries) -> tuple[str, str]:
+    """What every cached answer depends on: the store's version and the language."""
+    return await queries.version(), current_language()
+
+
+async def _page(
+    version: tuple[str, str],
+    key: tuple[Hashable, ...],
+    pages: list[str],
+    page: int,
+    keyboard: Callable[[], InlineKeyboardMarkup | None],
+) -> Reply | None:
+    """One page with its keyboard, cached too: aiogram's keyboard builder costs about
+    as much as looking the page up."""
+    if not 0 <= page < len(pages):
+        return None
+
+    async def make() -> Reply:
+        return Reply(pages[page], keyboard())
+
+    return await RENDERED.get((*version, *key, page), make)
 
 
 async def topic_view(queries: FactQueries, topic: Topic, page: int = 0) -> Reply | None:
@@ -132,10 +149,15 @@ async def topic_view(queries: FactQueries, topic: Topic, page: int = 0) -> Reply
         subjects = [SubjectRef(g.key, g.entity_key, g.subject) for g in groups]
         return render_topic(topic, groups), subjects if topic in CARD_TOPICS else []
 
-    pages, subjects = await _rendered(queries, ("topic", topic), make)
-    if not 0 <= page < len(pages):
-        return None
-    return Reply(pages[page], topic_keyboard(topic, page, len(pages), subjects))
+    version = await _version(queries)
+    pages, subjects = await RENDERED.get((*version, "topic", topic), make)
+    return await _page(
+        version,
+        ("topic", topic),
+        pages,
+        page,
+        lambda: topic_keyboard(topic, page, len(pages), subjects),
+    )
 
 
 async def card_view(queries: FactQueries, topic: Topic, key: str, page: int = 0) -> Reply | None:
@@ -145,20 +167,26 @@ async def card_view(queries: FactQueries, topic: Topic, key: str, page: int = 0)
             return []
         return render_card(group, topic if topic in group.topics else None)
 
-    pages = await _rendered(queries, ("card", topic, key), make)
-    if not 0 <= page < len(pages):
-        return None
-    return Reply(pages[page], card_keyboard(topic, key, page, len(pages)))
+    version = await _version(queries)
+    pages = await RENDERED.get((*version, "card", topic, key), make)
+    return await _page(
+        version,
+        ("card", topic, key),
+        pages,
+        page,
+        lambda: card_keyboard(topic, key, page, len(pages)),
+    )
 
 
 async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
     async def make() -> list[str]:
         return render_sources(await queries.sources())
 
-    pages = await _rendered(queries, ("sources",), make)
-    if not 0 <= page < len(pages):
-        return None
-    return Reply(pages[page], sources_keyboard(page, len(pages)))
+    version = await _version(queries)
+    pages = await RENDERED.get((*version, "sources"), make)
+    return await _page(
+        version, ("sources",), pages, page, lambda: sources_keyboard(page, len(pages))
+    )
 
 
 async def search_view(queries: FactQueries, text: str) -> Reply:

@@ -1,0 +1,106 @@
+"""What the answers keep between updates, and when they let it go."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import ChatLanguageMiddleware, create_i18n, store_of
+from bot.query import FactQueries
+from bot.views import RenderedCache
+from tests.factories import (
+    Document,
+    make_fact,
+    make_meta,
+    sample_documents,
+    store_documents,
+)
+
+
+async def test_rendered_cache_makes_once_and_forgets_the_oldest() -> None:
+    cache = RenderedCache(size=2)
+    made: list[str] = []
+
+    def maker(value: str) -> Any:
+        async def make() -> str:
+            made.append(value)
+            return value
+
+        return make
+
+    assert await cache.get("a", maker("a")) == "a"
+    assert await cache.get("a", maker("other")) == "a"
+    await cache.get("b", maker("b"))
+    await cache.get("a", maker("a"))  # a is now the most recent
+    await cache.get("c", maker("c"))  # b goes
+    assert len(cache) == 2
+    await cache.get("b", maker("b"))
+    assert made == ["a", "b", "c", "b"]
+
+
+class FakeChats:
+    def __init__(self, stored: dict[int, str]) -> None:
+        self.stored = stored
+        self.asked: list[int] = []
+
+    async def get_language(self, chat_id: int) -> str | None:
+        self.asked.append(chat_id)
+        return self.stored.get(chat_id)
+
+
+class FakeUser:
+    def __init__(self, user_id: int, language_code: str | None = "ru") -> None:
+        self.id = user_id
+        self.language_code = language_code
+
+
+class FakeBind:
+    url = "sqlite+aiosqlite:///one.db"
+
+
+class FakeSession:
+    bind = FakeBind()
+
+
+async def test_chat_language_is_asked_once_and_remembered() -> None:
+    now = [100.0]
+    middleware = ChatLanguageMiddleware(create_i18n(), ttl=30, clock=lambda: now[0])
+    chats = FakeChats({7: "kk"})
+    user = FakeUser(7)
+    data: dict[str, Any] = {
+        "chats": chats,
+        "event_chat": user,
+        "event_from_user": user,
+        "session": FakeSession(),
+    }
+    assert await middleware.get_locale(object(), data) == "kk"  # type: ignore[arg-type]
+    assert await middleware.get_locale(object(), data) == "kk"  # type: ignore[arg-type]
+    assert chats.asked == [7]  # a private chat is asked for once, then remembered
+    middleware.remember(store_of(FakeSession()), 7, "ru")  # /lang in this process
+    assert await middleware.get_locale(object(), data) == "ru"  # type: ignore[arg-type]
+    now[0] += 31
+    assert await middleware.get_locale(object(), data) == "kk"  # another process's change
+    assert chats.asked == [7, 7]
+
+
+async def test_without_a_stored_choice_telegram_decides() -> None:
+    middleware = ChatLanguageMiddleware(create_i18n())
+    user = FakeUser(8, "kk-KZ")
+    data = {"chats": FakeChats({}), "event_chat": user, "event_from_user": user}
+    assert await middleware.get_locale(object(), data) == "kk"  # type: ignore[arg-type]
+
+
+async def test_the_store_version_names_the_store_and_follows_an_ingest(
+    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store_documents(session_factory, sample_documents())
+    async with session_factory() as session:
+        queries = FactQueries.of(session)
+        first = await queries.version()
+        assert first.startswith(store_of(session) + "|")
+        await store_documents(session_factory, [Document(make_meta("new.txt"), [make_fact()])])
+        assert await queries.version() == first  # trusted for a moment
+        monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
+        assert await queries.version() != first
