@@ -167,6 +167,8 @@ def unit_symbol(unit: str) -> str | None:
             return _("m³")
         case "km":
             return _("km")
+        case "km2" | "km²":
+            return _("km²")
         case "kW":
             return _("kW")
         case "MW":
