@@ -6,10 +6,9 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import MaySetChatLanguage
-from bot.i18n import LANGUAGES, ChatLanguageMiddleware, store_of
+from bot.i18n import LANGUAGES
 from bot.render.keyboards import LanguageChoice
 from bot.storage.repositories import ChatRepository
 from bot.views import (
@@ -36,17 +35,11 @@ async def cmd_lang_not_admin(message: Message) -> None:
 
 @router.callback_query(LanguageChoice.filter(F.language.in_(LANGUAGES)), MaySetChatLanguage())
 async def on_language_chosen(
-    callback: CallbackQuery,
-    callback_data: LanguageChoice,
-    chats: ChatRepository,
-    session: AsyncSession,
-    i18n: I18n,
-    i18n_middleware: ChatLanguageMiddleware,
+    callback: CallbackQuery, callback_data: LanguageChoice, chats: ChatRepository, i18n: I18n
 ) -> None:
     language = callback_data.language
     chat = callback.message.chat if callback.message else callback.from_user
     await chats.set_language(chat.id, language)
-    i18n_middleware.remember(store_of(session), chat.id, language)
     with i18n.use_locale(language):
         await show_in_place(callback, language_set_view(language))
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import ChatLanguageMiddleware, create_i18n, store_of
-from bot.query import FactQueries
+from bot.i18n import ChatLanguageMiddleware, create_i18n
+from bot.query import FactQueries, store_of
 from bot.views import RenderedCache
 from tests.factories import (
     Document,
@@ -56,33 +56,13 @@ class FakeUser:
         self.language_code = language_code
 
 
-class FakeBind:
-    url = "sqlite+aiosqlite:///one.db"
-
-
-class FakeSession:
-    bind = FakeBind()
-
-
-async def test_chat_language_is_asked_once_and_remembered() -> None:
-    now = [100.0]
-    middleware = ChatLanguageMiddleware(create_i18n(), ttl=30, clock=lambda: now[0])
+async def test_a_private_chat_is_asked_for_its_language_once() -> None:
+    middleware = ChatLanguageMiddleware(create_i18n())
     chats = FakeChats({7: "kk"})
     user = FakeUser(7)
-    data: dict[str, Any] = {
-        "chats": chats,
-        "event_chat": user,
-        "event_from_user": user,
-        "session": FakeSession(),
-    }
+    data = {"chats": chats, "event_chat": user, "event_from_user": user}
     assert await middleware.get_locale(object(), data) == "kk"  # type: ignore[arg-type]
-    assert await middleware.get_locale(object(), data) == "kk"  # type: ignore[arg-type]
-    assert chats.asked == [7]  # a private chat is asked for once, then remembered
-    middleware.remember(store_of(FakeSession()), 7, "ru")  # /lang in this process
-    assert await middleware.get_locale(object(), data) == "ru"  # type: ignore[arg-type]
-    now[0] += 31
-    assert await middleware.get_locale(object(), data) == "kk"  # another process's change
-    assert chats.asked == [7, 7]
+    assert chats.asked == [7]
 
 
 async def test_without_a_stored_choice_telegram_decides() -> None:
