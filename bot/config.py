@@ -53,6 +53,11 @@ class Settings(BaseSettings):
 
 
 def resolve_database_url(url: str) -> str:
+    """The URL the engine gets: a relative SQLite path is anchored at the project root, and
+    a plain `postgres://` or `postgresql://` URL gets the asyncpg driver."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+asyncpg://" + url[len(plain) :]
     prefix = "sqlite+aiosqlite:///"
     if url.startswith(prefix):
         path = url[len(prefix) :]

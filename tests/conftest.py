@@ -1,67 +1,115 @@
-"""Shared fixtures: migrated SQLite stores, empty or with the seed documents ingested."""
+"""Shared fixtures: migrated stores, empty or with the seed documents ingested.
+
+Every test that asks for a store runs once per backend: on SQLite always, and on
+PostgreSQL when `TEST_DATABASE_URL` is set (its test ids end in `[postgresql]`; without
+the variable those are skipped with the reason shown in the summary). See tests/stores.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import DOCUMENTS_DIR
-from bot.storage.db import create_engine, create_session_factory, upgrade_sync
+from bot.storage.db import create_engine, create_session_factory
+from tests.stores import (
+    BACKENDS,
+    POSTGRESQL,
+    PostgresStores,
+    SqliteStores,
+    StoreBackend,
+    database_url_from_env,
+    describe_environment,
+    redis_url_from_env,
+    skip_reason,
+)
+
+SKIPPED_SERVERS = (skip_reason(POSTGRESQL), skip_reason("redis"))
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+aiosqlite:///{path}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return describe_environment()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in describe_environment():
+        terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Skips for a missing server are reported as one line each, not one per test."""
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and longrepr[2].endswith(SKIPPED_SERVERS):
+        report.longrepr = ("tests/conftest.py", None, longrepr[2].removeprefix("Skipped: "))
+    return report
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def store_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StoreBackend]:
+    """The database the store-backed tests run on, once per backend."""
+    backend: StoreBackend
+    if request.param == POSTGRESQL:
+        url = database_url_from_env()
+        if url is None:
+            pytest.skip(skip_reason(POSTGRESQL))
+        backend = PostgresStores(url)
+    else:
+        backend = SqliteStores(tmp_path_factory.mktemp("stores"))
+    try:
+        yield backend
+    finally:
+        backend.close()
 
 
 @pytest.fixture(scope="session")
-def empty_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("templates") / "empty.db"
-    upgrade_sync(sqlite_url(path))
-    return path
-
-
-@pytest.fixture(scope="session")
-def seeded_store_template(
-    tmp_path_factory: pytest.TempPathFactory, empty_store_template: Path
-) -> Path:
-    """A store with the five seed documents ingested through the real pipeline."""
-    from bot.pipeline.ingest import ingest_paths
-
-    path = tmp_path_factory.mktemp("templates") / "seeded.db"
-    shutil.copy(empty_store_template, path)
-
-    async def ingest() -> None:
-        engine = create_engine(sqlite_url(path))
-        try:
-            reports = await ingest_paths(create_session_factory(engine), [DOCUMENTS_DIR])
-        finally:
-            await engine.dispose()
-        failed = [r for r in reports if r.error]
-        assert not failed, failed
-
-    asyncio.run(ingest())
-    return path
+def postgres_stores() -> Iterator[PostgresStores]:
+    """PostgreSQL alone, for what only PostgreSQL has (row locks across processes)."""
+    url = database_url_from_env()
+    if url is None:
+        pytest.skip(skip_reason(POSTGRESQL))
+    stores = PostgresStores(url)
+    try:
+        yield stores
+    finally:
+        stores.close()
 
 
 @pytest.fixture
-def db_url(tmp_path: Path, empty_store_template: Path) -> str:
+def redis_url() -> str:
+    url = redis_url_from_env()
+    if url is None:
+        pytest.skip(skip_reason("redis"))
+    return url
+
+
+@pytest.fixture
+def db_url(store_backend: StoreBackend) -> Iterator[str]:
     """A fresh, migrated, empty store."""
-    path = tmp_path / "store.db"
-    shutil.copy(empty_store_template, path)
-    return sqlite_url(path)
+    url = store_backend.fresh("empty")
+    yield url
+    store_backend.release(url)
 
 
 @pytest.fixture
-def seeded_db_url(tmp_path: Path, seeded_store_template: Path) -> str:
+def blank_db_url(store_backend: StoreBackend) -> Iterator[str]:
+    """A database without any schema, for the migrations themselves."""
+    url = store_backend.blank()
+    yield url
+    store_backend.release(url)
+
+
+@pytest.fixture
+def seeded_db_url(store_backend: StoreBackend) -> Iterator[str]:
     """A fresh copy of the store built from the seed documents."""
-    path = tmp_path / "seeded.db"
-    shutil.copy(seeded_store_template, path)
-    return sqlite_url(path)
+    url = store_backend.fresh("seeded")
+    yield url
+    store_backend.release(url)
 
 
 async def _factory(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:

@@ -25,6 +25,10 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def is_postgresql(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres:"))
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     url = resolve_database_url(url)
     if is_sqlite(url):
@@ -32,6 +36,12 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
+    elif is_postgresql(url):
+        # A replica outlives database restarts and idle-connection reaping by proxies.
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault(
+            "connect_args", {"server_settings": {"application_name": "karaganda-facts-bot"}}
+        )
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ from bot.emulator import (
     User,
 )
 from bot.emulator.world import Chat
-from bot.storage.db import create_engine, create_session_factory, upgrade_sync
+from bot.storage.db import upgrade_sync
 
 
 def make_settings(database_url: str = "sqlite+aiosqlite:///:memory:") -> Settings:
@@ -255,17 +254,12 @@ def handlers_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 async def bot_session_factory(
-    tmp_path: Path, handlers_store_template: Path
+    session_factory: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """The store the handlers see: a fresh migrated, empty SQLite file. Override this fixture
-    in a test module to give handlers another store (for instance a seeded one)."""
-    path = tmp_path / "bot.db"
-    shutil.copy(handlers_store_template, path)
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
-    try:
-        yield create_session_factory(engine)
-    finally:
-        await engine.dispose()
+    """The store the handlers see: a fresh migrated, empty store on each test backend
+    (tests/conftest.py). Override this fixture in a test module to give handlers another
+    store (for instance a seeded one)."""
+    yield session_factory
 
 
 @pytest.fixture

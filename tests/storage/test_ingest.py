@@ -78,8 +78,10 @@ async def test_bad_files_are_reported_and_the_rest_still_ingests(
     assert names == ["d_good.txt"]
 
 
-async def test_cli_ingests_the_seeds_reports_and_lists_jsonl(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+async def test_cli_ingests_the_seeds_reports_and_lists_jsonl(
+    tmp_path: Path, blank_db_url: str
+) -> None:
+    url = blank_db_url
     documents = tmp_path / "docs"
     shutil.copytree(DOCUMENTS_DIR, documents)
     (documents / "zz_broken.txt").write_bytes(b"\xff\xfe\x00garbage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.storage.db import create_engine
@@ -25,7 +26,15 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+# Replicas that start together all run the migrations: on PostgreSQL they take turns
+# under this advisory lock (held until the migrating transaction ends), and each after the
+# first finds the schema current. SQLite serialises writers by itself.
+MIGRATION_LOCK_KEY = 0x6B6662_0001
+
+
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
