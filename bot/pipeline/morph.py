@@ -60,7 +60,8 @@ def lemma(word: str) -> str:
         return override
     if not folded.isalpha() or not _is_cyrillic(folded):
         return folded
-    return fold(analyzer().parse(folded)[0].normal_form)
+    analyses = _parse(folded)
+    return fold(analyses[0].normal_form) if analyses else folded
 
 
 @lru_cache(maxsize=200_000)
@@ -70,13 +71,25 @@ def parses(word: str) -> tuple[tuple[str, str | None, frozenset[str]], ...]:
     if not _is_cyrillic(folded):
         return ((folded, None, frozenset()),)
     result = []
-    for parse in analyzer().parse(folded):
+    analyses = _parse(folded)
+    if not analyses:
+        return ((folded, None, frozenset()),)
+    for parse in analyses:
         normal = LEMMA_OVERRIDES.get(folded) or fold(parse.normal_form)
         pos = parse.tag.POS
         result.append(
             (normal, str(pos) if pos else None, frozenset(str(g) for g in parse.tag.grammemes))
         )
     return tuple(result)
+
+
+def _parse(word: str) -> list:
+    """pymorphy3's analyses, or none for a word it cannot read (e.g. a letter of a script
+    Unicode has no name for in its tables)."""
+    try:
+        return analyzer().parse(word)
+    except ValueError:
+        return []
 
 
 def lemmas_of(word: str) -> frozenset[str]:

@@ -152,7 +152,7 @@ class DocumentRepository:
         rows = await self._session.execute(
             select(FactRecord.document_id, func.count()).group_by(FactRecord.document_id)
         )
-        return {doc_id: count for doc_id, count in rows.tuples()}
+        return {doc_id: count for doc_id, count in rows.all()}
 
 
 class FactRepository:
@@ -206,7 +206,7 @@ class FactRepository:
         rows = await self._session.execute(
             select(FactRecord.topic, func.count()).group_by(FactRecord.topic)
         )
-        return {Topic(topic): count for topic, count in rows.tuples()}
+        return {Topic(topic): count for topic, count in rows.all()}
 
     async def version(self) -> str:
         """Changes whenever facts are added, replaced or removed."""

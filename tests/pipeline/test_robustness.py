@@ -51,3 +51,11 @@ def test_any_text_yields_facts_that_quote_it_or_a_document_error(text: str) -> N
     for fact in analysis.facts:
         assert document.text[fact.start : fact.end] == fact.quote
         assert fact.value >= 0
+
+
+def test_words_with_letters_morphology_cannot_read_keep_their_own_form() -> None:
+    from bot.pipeline.morph import lemma, parses
+
+    word = "\U00017000Сарань"
+    assert lemma(word) == word.lower()
+    assert parses(word)[0][0] == word.lower()
