@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import secrets
 import shutil
 import threading
 from collections.abc import Awaitable, Callable
@@ -26,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from bot import DOCUMENTS_DIR
 from bot.config import resolve_database_url
+from bot.storage.databases import database_url, execute_on_server, server_dsn, unique_name
 from bot.storage.db import create_engine, create_session_factory, upgrade_sync
 
 T = TypeVar("T")
@@ -147,8 +147,8 @@ class PostgresStores:
     name = POSTGRESQL
 
     def __init__(self, url: str) -> None:
-        self._url = make_url(resolve_database_url(url))
-        self.prefix = f"kfb_test_{os.getpid()}_{secrets.token_hex(3)}"
+        self._url = resolve_database_url(url)
+        self.prefix = unique_name("test")
         self._created: list[str] = []
         self._free: dict[str, list[str]] = {}
         self._kind_of: dict[str, str] = {}
@@ -156,44 +156,27 @@ class PostgresStores:
         self._names = itertools.count()
 
     def url_for(self, database: str) -> str:
-        return self._url.set(database=database).render_as_string(hide_password=False)
+        return database_url(self._url, database)
 
-    def _dsn(self, database: str | None = None) -> str:
-        url = self._url.set(drivername="postgresql")
-        if database is not None:
-            url = url.set(database=database)
-        return url.render_as_string(hide_password=False)
+    def _dsn(self, database: str) -> str:
+        return server_dsn(self._url, database)
+
+    def _admin(self, statement: str) -> None:
+        run_async(lambda: execute_on_server(self._url, statement))
 
     # ---- databases -------------------------------------------------------------------
 
     def blank(self) -> str:
         """A database with no schema at all (not pooled: `release` drops it)."""
         name = f"{self.prefix}_{next(self._names)}"
-        run_async(lambda: self._admin(f'CREATE DATABASE "{name}"'))
+        self._admin(f'CREATE DATABASE "{name}"')
         self._created.append(name)
         return self.url_for(name)
 
     def drop_database(self, name: str) -> None:
-        run_async(lambda: self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         with contextlib.suppress(ValueError):
             self._created.remove(name)
-
-    async def _admin(self, statement: str) -> None:
-        import asyncpg
-
-        connection = await asyncpg.connect(self._dsn(), timeout=10)
-        try:
-            for attempt in itertools.count():
-                try:
-                    await connection.execute(statement)
-                    return
-                except asyncpg.ObjectInUseError:
-                    # The last test's connections are still closing on the server.
-                    if attempt >= 100:
-                        raise
-                    await asyncio.sleep(0.02)
-        finally:
-            await connection.close()
 
     # ---- stores ----------------------------------------------------------------------
 
@@ -215,7 +198,7 @@ class PostgresStores:
 
     def _rename(self, name: str) -> str:
         new_name = f"{self.prefix}_{next(self._names)}"
-        run_async(lambda: self._admin(f'ALTER DATABASE "{name}" RENAME TO "{new_name}"'))
+        self._admin(f'ALTER DATABASE "{name}" RENAME TO "{new_name}"')
         self._created[self._created.index(name)] = new_name
         self._kind_of[new_name] = self._kind_of.pop(name)
         return new_name
