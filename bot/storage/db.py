@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +71,28 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_sync(url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(url), revision)
+    with _migration_turn(url):
+        command.upgrade(alembic_config(url), revision)
+
+
+@contextmanager
+def _migration_turn(url: str) -> Iterator[None]:
+    """Processes that start together on one SQLite file migrate one after the other: Alembic
+    runs SQLite DDL outside a transaction, so two would both create the same tables. (On
+    PostgreSQL an advisory lock in the migration environment does this.)"""
+    url = resolve_database_url(url)
+    path = url.split(":///", 1)[-1] if is_sqlite(url) else ""
+    if not path or path == ":memory:":
+        yield
+        return
+    lock = Path(f"{path}-migrate.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 async def migrate(url: str, revision: str = "heads") -> None:

@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 from bot import PROJECT_ROOT
 from bot.storage.db import alembic_config, create_engine, migrate
 from bot.storage.models import Base
-from tests.stores import PostgresStores
 
 
 async def table_columns(url: str) -> dict[str, set[str]]:
@@ -47,25 +46,22 @@ async def test_migrations_go_down_to_nothing_and_up_again(blank_db_url: str) -> 
     assert await table_columns(blank_db_url) == built
 
 
-async def test_replicas_starting_together_take_turns(postgres_stores: PostgresStores) -> None:
-    """Every replica migrates at start: three processes at once on one PostgreSQL database
-    queue on a lock, and all of them succeed."""
-    url = postgres_stores.blank()
-    try:
-        processes = [
-            await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "migrate", "--db", url,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                cwd=PROJECT_ROOT,
-            )
-            for _ in range(3)
-        ]  # fmt: skip
-        outputs = [await process.communicate() for process in processes]
-        for process, (output, _) in zip(processes, outputs, strict=True):
-            assert process.returncode == 0, output.decode()
-        tables = await table_columns(url)
-        assert {table.name for table in Base.metadata.sorted_tables} <= set(tables)
-    finally:
-        postgres_stores.release(url)
+async def test_replicas_starting_together_take_turns(blank_db_url: str) -> None:
+    """Every replica migrates at start: three processes at once on one store take turns
+    (an advisory lock on PostgreSQL, a file lock on SQLite), and all of them succeed."""
+    url = blank_db_url
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "migrate", "--db", url,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+        )
+        for _ in range(3)
+    ]  # fmt: skip
+    outputs = [await process.communicate() for process in processes]
+    for process, (output, _) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, output.decode()
+    tables = await table_columns(url)
+    assert {table.name for table in Base.metadata.sorted_tables} <= set(tables)

@@ -28,7 +28,7 @@ def run_migrations_offline() -> None:
 
 # Replicas that start together all run the migrations: on PostgreSQL they take turns
 # under this advisory lock (held until the migrating transaction ends), and each after the
-# first finds the schema current. SQLite serialises writers by itself.
+# first finds the schema current. (On SQLite a file lock in `upgrade_sync` does this.)
 MIGRATION_LOCK_KEY = 0x6B6662_0001
 
 
