@@ -13,7 +13,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
 
-    commands.add_parser("run", help="run the bot on Telegram (long polling)")
+    commands.add_parser(
+        "run", help="run the bot on Telegram (long polling, or a webhook server with WEBHOOK_URL)"
+    )
     commands.add_parser("chat", help="talk to the bot in this terminal, offline")
 
     migrate = commands.add_parser("migrate", help="create or update the store's schema")
@@ -54,9 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
     if command == "run":
-        from bot.runner import run_polling
+        from bot.runner import run_bot
 
-        return asyncio.run(run_polling(settings))
+        return asyncio.run(run_bot(settings))
     if command == "chat":
         from bot.chat import run_chat
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -10,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot import PROJECT_ROOT
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/facts.db"
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -24,11 +27,37 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Asia/Almaty"
+    # Webhook mode (instead of long polling) when WEBHOOK_URL is set: Telegram posts
+    # updates to that public address, which a proxy forwards to WEBHOOK_HOST:WEBHOOK_PORT.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
 
     @field_validator("bot_token", mode="before")
     @classmethod
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _blank_secret_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if value and not WEBHOOK_SECRET_PATTERN.fullmatch(value):
+                raise ValueError(
+                    "WEBHOOK_SECRET: 1 to 256 characters, only A-Z, a-z, 0-9, _ and - "
+                    "(Telegram's rule for the secret token)"
+                )
+            return value or None
+        return value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
 
     @field_validator("telegram_api_url", mode="before")
     @classmethod
@@ -46,6 +75,11 @@ class Settings(BaseSettings):
                 int(part) for part in value.replace(";", ",").split(",") if part.strip()
             )
         return value
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: the path of WEBHOOK_URL."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     def resolved_database_url(self) -> str:
         """The database URL with a relative SQLite path anchored at the project root."""
