@@ -188,12 +188,9 @@ class FactQueries:
             for source in await self._documents.list_sources()
         ]
 
-    async def search(self, text: str, limit: int = 50) -> list[Fact]:
-        """Facts matching every word of `text`, newest first.
-
-        A simple search over names, subjects, quotes and metric labels, with
-        Russian lemmas; the full-text search replaces this one function.
-        """
-        from bot.search import match_facts
-
-        return match_facts(await self._facts.list(), text, self.gazetteer)[:limit]
+    async def search(
+        self, text: str, limit: int = 50, *, language: str = "ru", offset: int = 0
+    ) -> list[Fact]:
+        """Facts matching every word of `text`, best first (full-text search with
+        Russian lemmas, Kazakh stems and every name of an entity)."""
+        return await self._facts.search(text, language=language, limit=limit, offset=offset)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from bot.domain import (
     Status,
     Topic,
 )
+from bot.storage.fulltext import FactSearch
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord
 
 
@@ -91,6 +93,7 @@ class DocumentRepository:
         record = await self._session.scalar(
             select(DocumentRecord).where(DocumentRecord.file_name == meta.file_name)
         )
+        search = FactSearch(self._session)
         replaced = 0
         existed = record is not None
         if record is not None and record.sha256 == meta.sha256:
@@ -105,6 +108,7 @@ class DocumentRepository:
                 )
                 or 0
             )
+            await search.remove_document(record.id)
             await self._session.execute(
                 delete(FactRecord).where(FactRecord.document_id == record.id)
             )
@@ -138,6 +142,7 @@ class DocumentRepository:
                     for fact in facts
                 ],
             )
+            await search.add_document(record.id)
         return StoreResult(record.id, len(facts), replaced, unchanged=False, existed=existed)
 
     async def list_sources(self) -> list[Source]:
@@ -197,6 +202,12 @@ class FactRepository:
                 source = sources[record.document_id] = to_source(record.document)
             facts.append(to_fact(record, source))
         return facts
+
+    async def search(
+        self, text: str, *, language: str = "ru", limit: int = 50, offset: int = 0
+    ) -> builtins.list[Fact]:
+        """Facts matching `text`, best first (see `bot.storage.fulltext`)."""
+        return await FactSearch(self._session).search(text, language, limit, offset)
 
     async def get(self, fact_id: int) -> Fact | None:
         facts = await self.list(ids=[fact_id])
