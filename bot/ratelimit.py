@@ -148,6 +148,9 @@ class OutgoingLimiter:
         """Telegram said "retry after": nothing more leaves until then."""
         self._paused_until = max(self._paused_until, self.clock.now() + seconds)
 
+    async def close(self) -> None:
+        """Releases what the limiter holds (nothing here; a shared limiter its Redis)."""
+
     # --- per chat -----------------------------------------------------------------------
 
     @asynccontextmanager
