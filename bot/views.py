@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -27,7 +28,7 @@ from bot.render.keyboards import (
     topic_keyboard,
     topics_keyboard,
 )
-from bot.render.labels import current_language, language_name
+from bot.render.labels import current_language, language_name, topic_label
 
 T = TypeVar("T")
 
@@ -143,7 +144,11 @@ async def _page(
     return await RENDERED.get((*version, *key, page), make)
 
 
-async def topic_view(queries: FactQueries, topic: Topic, page: int = 0) -> Reply | None:
+async def topic_view(
+    queries: FactQueries, topic: Topic, page: int = 0, *, share: bool = False
+) -> Reply | None:
+    """A page of a topic; `share` adds a button that sends its facts to another chat."""
+
     async def make() -> tuple[list[str], list[SubjectRef]]:
         groups = await queries.topic(topic)
         subjects = [SubjectRef(g.key, g.entity_key, g.subject) for g in groups]
@@ -151,12 +156,13 @@ async def topic_view(queries: FactQueries, topic: Topic, page: int = 0) -> Reply
 
     version = await _version(queries)
     pages, subjects = await RENDERED.get((*version, "topic", topic), make)
+    query = topic_label(topic) if share else None
     return await _page(
         version,
-        ("topic", topic),
+        ("topic", topic, query),
         pages,
         page,
-        lambda: topic_keyboard(topic, page, len(pages), subjects),
+        lambda: topic_keyboard(topic, page, len(pages), subjects, share=query),
     )
 
 
@@ -191,7 +197,7 @@ async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
 
 async def search_view(queries: FactQueries, text: str) -> Reply:
     """The first page of the results; a longer list asks for more precise words."""
-    pages = render_search(text, await queries.search(text))
+    pages = render_search(text, await queries.search(text, language=current_language()))
     if len(pages) > 1:
         more = _("Only the first results are shown: add a word to narrow the search.")
         return Reply(f"{pages[0]}\n\n<i>{escape(more)}</i>")
@@ -220,6 +226,13 @@ def admins_only_view() -> Reply:
 
 def stale_button_text() -> str:
     return _("This button is out of date. Send the command again.")
+
+
+def in_private_chat(event: Message | CallbackQuery) -> bool:
+    """Answers in a private chat offer to send their facts on; in a group they are
+    shared already."""
+    message = event.message if isinstance(event, CallbackQuery) else event
+    return message is not None and message.chat.type == ChatType.PRIVATE
 
 
 async def show_in_place(callback: CallbackQuery, reply: Reply | None) -> None:

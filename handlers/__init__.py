@@ -6,14 +6,26 @@ from aiogram import Router
 
 
 def feature_routers() -> list[Router]:
-    from handlers import buttons, fallback, language, search, sources, start, topics
+    from handlers import (
+        buttons,
+        fallback,
+        groups,
+        inline,
+        language,
+        search,
+        sources,
+        start,
+        topics,
+    )
 
     return [
         start.router,
+        inline.router,
         topics.router,
         sources.router,
         language.router,
         search.router,
         buttons.router,
+        groups.router,
         fallback.router,
     ]

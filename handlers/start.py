@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import MAIN_TOPICS, Topic
 from bot.query import FactQueries
 from bot.render.keyboards import TopicOpen
-from bot.views import help_view, send_from_button, start_view, topic_view
+from bot.views import help_view, in_private_chat, send_from_button, start_view, topic_view
 
 router = Router(name=__name__)
 
@@ -21,7 +21,9 @@ async def cmd_start_topic(
     command: CommandObject,
     session: AsyncSession,
 ) -> None:
-    reply = await topic_view(FactQueries.of(session), Topic(command.args or ""))
+    reply = await topic_view(
+        FactQueries.of(session), Topic(command.args or ""), share=in_private_chat(message)
+    )
     assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
 
@@ -44,5 +46,7 @@ async def on_topic_chosen(
     callback_data: TopicOpen,
     session: AsyncSession,
 ) -> None:
-    reply = await topic_view(FactQueries.of(session), callback_data.topic)
+    reply = await topic_view(
+        FactQueries.of(session), callback_data.topic, share=in_private_chat(callback)
+    )
     await send_from_button(callback, reply)

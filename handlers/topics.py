@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import MAIN_TOPICS, Topic
 from bot.query import FactQueries
 from bot.render.keyboards import CardPage, FactPage, SubjectCard
-from bot.views import card_view, send_from_button, show_in_place, topic_view
+from bot.views import card_view, in_private_chat, send_from_button, show_in_place, topic_view
 
 router = Router(name=__name__)
 
@@ -21,7 +21,9 @@ async def cmd_topic(
     command: CommandObject,
     session: AsyncSession,
 ) -> None:
-    reply = await topic_view(FactQueries.of(session), Topic(command.command))
+    reply = await topic_view(
+        FactQueries.of(session), Topic(command.command), share=in_private_chat(message)
+    )
     assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
 
@@ -33,9 +35,10 @@ async def on_page_clicked(
     session: AsyncSession,
 ) -> None:
     queries = FactQueries.of(session)
-    await show_in_place(
-        callback, await topic_view(queries, callback_data.topic, callback_data.page)
+    reply = await topic_view(
+        queries, callback_data.topic, callback_data.page, share=in_private_chat(callback)
     )
+    await show_in_place(callback, reply)
 
 
 @router.callback_query(SubjectCard.filter())

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, SwitchInlineQueryChosenChat
+from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain import MAIN_TOPICS, Topic
@@ -75,18 +76,35 @@ def _pager(
 
 
 def topic_keyboard(
-    topic: Topic, page: int, pages: int, subjects: Sequence[SubjectRef] = ()
+    topic: Topic,
+    page: int,
+    pages: int,
+    subjects: Sequence[SubjectRef] = (),
+    share: str | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """◀ ▶ for the pages of a topic, and a button per subject that opens its card."""
+    """◀ ▶ for the pages of a topic, a button per subject that opens its card, and
+    with `share` (an inline query) a button that sends the topic's facts to another
+    chat."""
     builder = InlineKeyboardBuilder()
     arrows = _pager(builder, page, pages, lambda p: FactPage(topic=topic, page=p))
     for subject in subjects:
         name = shorten(entity_name(subject.entity_key, subject.subject), BUTTON_LIMIT)
         builder.button(text=name, callback_data=SubjectCard(topic=topic, key=subject.key))
-    if not arrows and not subjects:
+    if share:
+        builder.button(
+            text=share_button_text(),
+            switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(
+                query=share, allow_user_chats=True, allow_group_chats=True
+            ),
+        )
+    if not arrows and not subjects and not share:
         return None
-    builder.adjust(*([arrows] if arrows else []), *([1] * len(subjects)))
+    builder.adjust(*([arrows] if arrows else []), *([1] * len(subjects)), *([1] * bool(share)))
     return builder.as_markup()
+
+
+def share_button_text() -> str:
+    return "📤 " + _("Send to a chat")
 
 
 def card_keyboard(topic: Topic, key: str, page: int, pages: int) -> InlineKeyboardMarkup:
