@@ -29,9 +29,12 @@ def create_dispatcher(
     **workflow_data: Any,
 ) -> Dispatcher:
     """The dispatcher with its middlewares and every feature router."""
-    from handlers import feature_routers
+    from bot.charts.service import ChartService
     from bot.i18n import setup_i18n
+    from handlers import feature_routers
 
+    # One chart cache for the process; tests may pass their own.
+    workflow_data.setdefault("charts", ChartService())
     dispatcher = Dispatcher(settings=settings, session_factory=session_factory, **workflow_data)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     setup_i18n(dispatcher)

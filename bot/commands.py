@@ -16,7 +16,18 @@ from bot.views import command_descriptions
 
 # Searching by plain text needs a private chat; groups get the commands that read.
 GROUP_COMMANDS = frozenset(
-    {"investments", "zones", "cargo", "production", "jobs", "search", "sources", "lang", "help"}
+    {
+        "investments",
+        "zones",
+        "cargo",
+        "production",
+        "jobs",
+        "chart",
+        "search",
+        "sources",
+        "lang",
+        "help",
+    }
 )
 
 

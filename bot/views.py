@@ -51,6 +51,7 @@ def command_descriptions(locale: str | None = None) -> list[tuple[str, str]]:
         ("cargo", _("Cargo, airports and railways", locale=locale)),
         ("production", _("Industry and production", locale=locale)),
         ("jobs", _("New jobs", locale=locale)),
+        ("chart", _("Charts: investments, zones, cargo", locale=locale)),
         ("search", _("Search the facts", locale=locale)),
         ("sources", _("Where the figures come from", locale=locale)),
         ("lang", _("Language: Russian or Kazakh", locale=locale)),

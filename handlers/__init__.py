@@ -8,6 +8,7 @@ from aiogram import Router
 def feature_routers() -> list[Router]:
     from handlers import (
         buttons,
+        charts,
         fallback,
         groups,
         inline,
@@ -22,6 +23,7 @@ def feature_routers() -> list[Router]:
         start.router,
         inline.router,
         topics.router,
+        charts.router,
         sources.router,
         language.router,
         search.router,

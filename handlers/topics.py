@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.charts.replies import send_card_charts
+from bot.charts.service import ChartService
 from bot.domain import MAIN_TOPICS, Topic
 from bot.query import FactQueries
 from bot.render.keyboards import CardPage, FactPage, SubjectCard
+from bot.storage.repositories import FactRepository
 from bot.views import card_view, in_private_chat, send_from_button, show_in_place, topic_view
 
 router = Router(name=__name__)
@@ -46,10 +49,17 @@ async def on_subject_chosen(
     callback: CallbackQuery,
     callback_data: SubjectCard,
     session: AsyncSession,
+    facts: FactRepository,
+    bot: Bot,
+    charts: ChartService,
 ) -> None:
     queries = FactQueries.of(session)
     reply = await card_view(queries, callback_data.topic, callback_data.key)
     await send_from_button(callback, reply)
+    if reply is not None and isinstance(callback.message, Message):
+        # Figures that changed over time get a small chart under the card.
+        chat_id = callback.message.chat.id
+        await send_card_charts(bot, chat_id, queries, callback_data.key, facts, charts)
 
 
 @router.callback_query(CardPage.filter())

@@ -252,3 +252,42 @@ async def store_documents(
         for document in documents:
             await repository.store(document.meta, document.facts)
         await session.commit()
+
+
+def timeline_documents() -> list[Document]:
+    """Three documents, months apart, each giving the participants of the Saran zone:
+    a timeline with three points (one of them at an estimated date)."""
+    saran = {
+        "topic": Topic.ZONES,
+        "subject": "Индустриальная зона «Сарань»",
+        "entity_key": "iz_saran",
+        "metric": "participants",
+        "unit": "participants",
+        "period": None,
+        "status": Status.ACTUAL,
+    }
+    dates = [
+        ("010_saran.txt", date(2025, 3, 14), None, DatePrecision.EXACT, 12),
+        ("011_saran.txt", date(2025, 6, 1), date(2025, 7, 31), DatePrecision.ESTIMATED, 15),
+        ("012_saran.txt", date(2025, 11, 5), None, DatePrecision.EXACT, 18),
+    ]
+    return [
+        Document(
+            make_meta(
+                name,
+                outlet="inkaraganda.kz",
+                url=f"https://inkaraganda.kz/{name}",
+                published=published,
+                published_to=published_to,
+                precision=precision,
+            ),
+            [
+                make_fact(
+                    **saran,  # type: ignore[arg-type]
+                    value=value,
+                    quote=f"В индустриальной зоне «Сарань» зарегистрировано {value} участников.",
+                )
+            ],
+        )
+        for name, published, published_to, precision, value in dates
+    ]

@@ -12,6 +12,7 @@ from aiogram.types import InlineKeyboardMarkup, SwitchInlineQueryChosenChat
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.charts import TOPIC_CHARTS
 from bot.domain import MAIN_TOPICS, Topic
 from bot.i18n import LANGUAGES
 from bot.query import SubjectRef
@@ -43,6 +44,12 @@ class CardPage(CallbackData, prefix="cardpage"):
     topic: Topic
     key: str
     page: int
+
+
+class ChartOpen(CallbackData, prefix="chart"):
+    """Sends the chart of a topic as a photo."""
+
+    topic: Topic
 
 
 class SourcePage(CallbackData, prefix="sources"):
@@ -82,9 +89,9 @@ def topic_keyboard(
     subjects: Sequence[SubjectRef] = (),
     share: str | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """◀ ▶ for the pages of a topic, a button per subject that opens its card, and
-    with `share` (an inline query) a button that sends the topic's facts to another
-    chat."""
+    """◀ ▶ for the pages of a topic, a button per subject that opens its card, 📊
+    for the topic's chart, and with `share` (an inline query) a button that sends the
+    topic's facts to another chat."""
     builder = InlineKeyboardBuilder()
     arrows = _pager(builder, page, pages, lambda p: FactPage(topic=topic, page=p))
     for subject in subjects:
@@ -97,10 +104,22 @@ def topic_keyboard(
                 query=share, allow_user_chats=True, allow_group_chats=True
             ),
         )
-    if not arrows and not subjects and not share:
+    chart = topic in TOPIC_CHARTS
+    if chart:
+        builder.button(text=chart_button_text(), callback_data=ChartOpen(topic=topic))
+    if not arrows and not subjects and not chart and not share:
         return None
-    builder.adjust(*([arrows] if arrows else []), *([1] * len(subjects)), *([1] * bool(share)))
+    builder.adjust(
+        *([arrows] if arrows else []),
+        *([1] * len(subjects)),
+        *([1] * bool(share)),
+        *([1] * chart),
+    )
     return builder.as_markup()
+
+
+def chart_button_text() -> str:
+    return "📊 " + _("Chart")
 
 
 def share_button_text() -> str:
