@@ -10,6 +10,7 @@ import sys
 BENCHMARKS = [
     "ingest",
     "zones",
+    "search",
 ]
 
 
