@@ -24,8 +24,9 @@ first (one statement), counting at most `EXACT_LIMIT` facts:
   newest facts only. FTS5 walks its index in rowid order and stops after the page, so
   the cost follows the page and that window, not the size of the store.
 
-Other dialects have no index yet (a PostgreSQL full-text index comes later behind
-this same interface): there the facts are matched in memory with the same analysis
+On PostgreSQL the same search runs over a tsvector index (`bot.storage.fulltext_postgres`:
+the statements differ, the analysis and the strategy do not). Other dialects have no
+index: there the facts are matched in memory with the same analysis
 (`bot.search.match_facts`), which suits a store of a few thousand facts.
 """
 
@@ -36,6 +37,7 @@ from typing import Any
 
 from sqlalchemy import Float, Integer, Row, Select, bindparam, column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import TextClause
 
 from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
 from bot.gazetteer import Gazetteer, load_gazetteer
@@ -136,7 +138,19 @@ def match_expression(
 
 
 class FactSearch:
-    """Search and index maintenance over one session (SQLite FTS5)."""
+    """Search and index maintenance over one session (SQLite FTS5; on PostgreSQL the
+    `PostgresFactSearch` subclass, with the same search over a tsvector index)."""
+
+    # How this index spells a query, and a query that matches nothing.
+    match_expression = staticmethod(match_expression)
+    nothing = NOTHING
+
+    def __new__(cls, session: AsyncSession, gazetteer: Gazetteer | None = None) -> FactSearch:
+        if cls is FactSearch and session.get_bind().dialect.name == "postgresql":
+            from bot.storage.fulltext_postgres import PostgresFactSearch
+
+            return super().__new__(PostgresFactSearch)
+        return super().__new__(cls)
 
     def __init__(self, session: AsyncSession, gazetteer: Gazetteer | None = None) -> None:
         self._session = session
@@ -166,13 +180,16 @@ class FactSearch:
         """Index every fact afresh; returns how many."""
         if not self._indexed:
             return 0
-        await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+        await self._clear()
         result = await self._session.execute(
             select(*(getattr(FactRecord, name) for name in _FACT_COLUMNS))
         )
         rows = index_rows(result.mappings(), self._gazetteer)
         await self._write(rows)
         return len(rows)
+
+    async def _clear(self) -> None:
+        await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))
 
     async def _write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -202,23 +219,26 @@ class FactSearch:
         narrow = [group for group, size in groups if size < EXACT_LIMIT]
         page = {"limit": limit, "offset": offset}
         params: dict[str, Any]
+        bm25_page, narrowed_page, tiered_page = self._statements()
+        spell = self.match_expression
         if len(narrow) == len(every):
-            statement, params = _BM25_PAGE, {"match": match_expression(every)}
+            statement, params = bm25_page, {"match": spell(every), **self._rank_params(every)}
         elif narrow:
             statement, params = (
-                _NARROWED_PAGE,
+                narrowed_page,
                 {
-                    "narrow": match_expression(narrow),
-                    "all": match_expression(every),
-                    "strong": match_expression(every, TIERS[0]) or NOTHING,
-                    "fair": match_expression(every, TIERS[1]) or NOTHING,
+                    "narrow": spell(narrow),
+                    "all": spell(every),
+                    "strong": spell(every, TIERS[0]) or self.nothing,
+                    "fair": spell(every, TIERS[1]) or self.nothing,
+                    **self._rank_params(narrow),
                 },
             )
         else:
             statement, params = (
-                _TIERED_PAGE,
+                tiered_page,
                 {
-                    f"tier{tier}": match_expression(every, within) or NOTHING
+                    f"tier{tier}": spell(every, within) or self.nothing
                     for tier, within in enumerate(TIERS, start=1)
                 },
             )
@@ -232,22 +252,34 @@ class FactSearch:
         """The groups with how many facts each matches (up to `EXACT_LIMIT`), and the
         newest fact's id, in one statement. Words the store has never seen
         ("сколько", a typo) are left out rather than emptying the answer."""
-        matched = [(group, match) for group in groups if (match := match_expression([group]))]
+        matched = [(group, match) for group in groups if (match := self.match_expression([group]))]
         if not matched:
             return [], 0
-        counts = ", ".join(
-            f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :g{i} "
-            "LIMIT :cap))"
-            for i in range(len(matched))
-        )
         params: dict[str, Any] = {f"g{i}": match for i, (_group, match) in enumerate(matched)}
         params["cap"] = EXACT_LIMIT
-        statement = text(f"SELECT {counts}, (SELECT max(id) FROM facts)")
+        statement = self._probe_statement(len(matched))
         *sizes, newest = (await self._session.execute(statement, params)).one()
         known = [
             (group, int(size)) for (group, _m), size in zip(matched, sizes, strict=True) if size
         ]
         return known, int(newest or 0)
+
+    def _probe_statement(self, count: int) -> TextClause:
+        counts = ", ".join(
+            f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :g{i} "
+            "LIMIT :cap))"
+            for i in range(count)
+        )
+        return text(f"SELECT {counts}, (SELECT max(id) FROM facts)")
+
+    def _rank_params(self, groups: Sequence[Sequence[Term]]) -> dict[str, Any]:
+        """What the ranked statements need besides the matches (bm25 needs nothing)."""
+        return {}
+
+    @classmethod
+    def _statements(cls) -> tuple[Select[Any], Select[Any], Select[Any]]:
+        """The page statements: every word narrow, some narrow, every word broad."""
+        return _BM25_PAGE, _NARROWED_PAGE, _TIERED_PAGE
 
     async def _match_in_memory(self, query: str, language: str) -> list[Fact]:
         from bot.storage.repositories import FactRepository
