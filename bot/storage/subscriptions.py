@@ -133,6 +133,23 @@ class SentMark:
 # The two changes every message makes, built once and run for a batch of deliveries at a
 # time: a batch of messages costs a few statements, not a few per message.
 _DELIVERIES = DeliveryRecord.__table__
+_SUBSCRIPTIONS = SubscriptionRecord.__table__
+# A claimed subscriber moves on to its next period, its cursor to the claimed window's end.
+_MOVE_ON = (
+    update(_SUBSCRIPTIONS)
+    .where(_SUBSCRIPTIONS.c.chat_id == bindparam("b_chat"))
+    .values(
+        last_period=bindparam("b_last"),
+        next_due_at=bindparam("b_next"),
+        cursor=bindparam("b_cursor"),
+    )
+)
+_MOVE_PAST = (
+    update(_SUBSCRIPTIONS)
+    .where(_SUBSCRIPTIONS.c.chat_id == bindparam("b_chat"))
+    .values(last_period=bindparam("b_last"), next_due_at=bindparam("b_next"))
+)
+
 # A delivery is held by a claim token until it is final; a part is identified by how many
 # parts were sent before it. The primary key finds the rows, so no index on the state or
 # the token is needed (on SQLite one would be chosen over it and scan every pending row).
@@ -174,7 +191,8 @@ _PART_SENT_MORE = (
 )
 
 
-def _subscription(record: SubscriptionRecord) -> Subscription:
+def _subscription(record: Any) -> Subscription:
+    """From an ORM record or a row of the subscriptions table."""
     return Subscription(
         chat_id=record.chat_id,
         chat_type=record.chat_type,
@@ -205,6 +223,26 @@ def _delivery(record: DeliveryRecord) -> Delivery:
         attempts=record.attempts,
         uncertain=record.uncertain,
         claimed_by=record.claimed_by,
+    )
+
+
+def _planned_delivery(delivery_id: int, plan: dict[str, Any]) -> Delivery:
+    """The delivery a claim just inserted, as its row now reads."""
+    return Delivery(
+        id=delivery_id,
+        chat_id=plan["chat_id"],
+        chat_type=plan["chat_type"],
+        period_start=plan["period_start"],
+        topics=decode_topics(plan["topics"]),
+        language=plan["language"],
+        window_from=plan["window_from"],
+        window_to=plan["window_to"],
+        state=DeliveryState.PENDING,
+        parts_total=None,
+        parts_sent=0,
+        attempts=0,
+        uncertain=False,
+        claimed_by=plan["claimed_by"],
     )
 
 
@@ -357,75 +395,72 @@ class DeliveryRepository:
             )
         else:
             due = SubscriptionRecord.next_due_at <= now
+        # Core rather than ORM objects: a claim handles hundreds of rows at a time.
         rows = (
             await self._session.execute(
-                select(SubscriptionRecord, ChatRecord.language)
-                .outerjoin(ChatRecord, ChatRecord.id == SubscriptionRecord.chat_id)
+                select(_SUBSCRIPTIONS, ChatRecord.language.label("chat_language"))
+                .outerjoin(ChatRecord, ChatRecord.id == _SUBSCRIPTIONS.c.chat_id)
                 .where(active, due)
-                .order_by(SubscriptionRecord.next_due_at, SubscriptionRecord.chat_id)
+                .order_by(_SUBSCRIPTIONS.c.next_due_at, _SUBSCRIPTIONS.c.chat_id)
                 .limit(limit)
-                .with_for_update(skip_locked=True, of=SubscriptionRecord)
+                .with_for_update(skip_locked=True, of=_SUBSCRIPTIONS)
             )
         ).all()
         if not rows:
             return []
         lease_until = now + lease
-        plans: list[dict[str, Any]] = []
+        plans: dict[int, dict[str, Any]] = {}
         moves: dict[int, dict[str, Any]] = {}
-        for record, chat_language in rows:
-            subscription = _subscription(record)
+        for row in rows:
+            subscription = _subscription(row)
             period = due_period(subscription.schedule, now, zone, force=force)
             window_to = max(subscription.cursor, now - settle)
-            plans.append(
-                {
-                    "chat_id": subscription.chat_id,
-                    "period_start": period,
-                    "state": DeliveryState.PENDING.value,
-                    "chat_type": subscription.chat_type,
-                    "topics": record.topics,
-                    "language": chat_language or subscription.language,
-                    "window_from": subscription.cursor,
-                    "window_to": window_to,
-                    "parts_sent": 0,
-                    "uncertain": False,
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "claimed_by": token,
-                    "lease_until": lease_until,
-                }
-            )
+            plans[subscription.chat_id] = {
+                "chat_id": subscription.chat_id,
+                "period_start": period,
+                "state": DeliveryState.PENDING.value,
+                "chat_type": subscription.chat_type,
+                "topics": row.topics,
+                "language": row.chat_language or subscription.language,
+                "window_from": subscription.cursor,
+                "window_to": window_to,
+                "parts_sent": 0,
+                "uncertain": False,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "claimed_by": token,
+                "lease_until": lease_until,
+            }
             last = max(period, subscription.last_period) if subscription.last_period else period
             moves[subscription.chat_id] = {
-                "chat_id": subscription.chat_id,
-                "last_period": last,
-                "next_due_at": next_slot(subscription.schedule, now, zone, last),
-                "cursor": window_to,
+                "b_chat": subscription.chat_id,
+                "b_last": last,
+                "b_next": next_slot(subscription.schedule, now, zone, last),
+                "b_cursor": window_to,
             }
         inserted = await self._session.execute(
-            self._insert_ignoring_duplicates().returning(DeliveryRecord.id), plans
+            self._insert_ignoring_duplicates().returning(_DELIVERIES.c.id, _DELIVERIES.c.chat_id),
+            list(plans.values()),
         )
-        claimed = await self._by_ids(list(inserted.scalars()))
-        mine = {delivery.chat_id for delivery in claimed}
-        for chat_id, move in moves.items():
-            if chat_id not in mine:
-                # Someone else holds this period's digest, with its own window.
-                move.pop("cursor")
-        await self._session.execute(
-            update(SubscriptionRecord), [move for move in moves.values() if "cursor" in move]
-        )
-        others = [move for move in moves.values() if "cursor" not in move]
-        if others:
-            await self._session.execute(update(SubscriptionRecord), others)
-        return claimed
+        claimed = [
+            _planned_delivery(delivery_id, plans[chat_id]) for delivery_id, chat_id in inserted
+        ]
+        mine = [moves.pop(delivery.chat_id) for delivery in claimed]
+        if mine:
+            await self._session.execute(_MOVE_ON, mine)
+        if moves:
+            # Someone else holds these periods' digests, with their own windows.
+            await self._session.execute(_MOVE_PAST, list(moves.values()))
+        return sorted(claimed, key=lambda delivery: delivery.id)
 
     def _insert_ignoring_duplicates(self) -> Any:
         dialect = self._session.get_bind().dialect.name
         if dialect == "postgresql":
-            return postgresql.insert(DeliveryRecord).on_conflict_do_nothing(
+            return postgresql.insert(_DELIVERIES).on_conflict_do_nothing(
                 constraint="uq_digest_deliveries_chat_period"
             )
         if dialect == "sqlite":
-            return sqlite.insert(DeliveryRecord).on_conflict_do_nothing(
+            return sqlite.insert(_DELIVERIES).on_conflict_do_nothing(
                 index_elements=["chat_id", "period_start"]
             )
         raise NotImplementedError(f"no insert-or-ignore for {dialect}")
@@ -620,7 +655,7 @@ class DeliveryRepository:
         rows = await self._session.execute(
             select(DeliveryRecord.state, func.count()).group_by(DeliveryRecord.state)
         )
-        return Counter({DeliveryState(state): count for state, count in rows.tuples()})
+        return Counter({DeliveryState(state): count for state, count in rows})
 
     async def count_uncertain(self) -> int:
         return (
@@ -635,7 +670,7 @@ class DeliveryRepository:
         rows = await self._session.execute(
             select(DeliveryRecord.chat_id, func.count()).group_by(DeliveryRecord.chat_id)
         )
-        return Counter(dict(rows.tuples()))
+        return Counter({chat_id: count for chat_id, count in rows})
 
 
 def _rowcount(result: Any) -> int:
