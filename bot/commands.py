@@ -23,6 +23,7 @@ GROUP_COMMANDS = frozenset(
         "production",
         "jobs",
         "chart",
+        "export",
         "search",
         "sources",
         "lang",

@@ -52,6 +52,7 @@ def command_descriptions(locale: str | None = None) -> list[tuple[str, str]]:
         ("production", _("Industry and production", locale=locale)),
         ("jobs", _("New jobs", locale=locale)),
         ("chart", _("Charts: investments, zones, cargo", locale=locale)),
+        ("export", _("The facts as a CSV table", locale=locale)),
         ("search", _("Search the facts", locale=locale)),
         ("sources", _("Where the figures come from", locale=locale)),
         ("lang", _("Language: Russian or Kazakh", locale=locale)),

@@ -9,6 +9,7 @@ def feature_routers() -> list[Router]:
     from handlers import (
         buttons,
         charts,
+        export,
         fallback,
         groups,
         inline,
@@ -24,6 +25,7 @@ def feature_routers() -> list[Router]:
         inline.router,
         topics.router,
         charts.router,
+        export.router,
         sources.router,
         language.router,
         search.router,
