@@ -20,7 +20,9 @@ def create_bot(token: str, api_url: str | None = None, **session_kwargs: Any) ->
     session = AiohttpSession(**session_kwargs)
     if api_url:
         session.api = TelegramAPIServer.from_base(api_url.rstrip("/"))
-    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return Bot(
+        token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML)
+    )
 
 
 def create_dispatcher(
@@ -28,14 +30,23 @@ def create_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     **workflow_data: Any,
 ) -> Dispatcher:
-    """The dispatcher with its middlewares and every feature router."""
+    """The dispatcher with its middlewares and every feature router; with REDIS_URL its
+    FSM state and event isolation live in Redis, shared by every replica."""
     from bot.charts.service import ChartService
+    from bot.fsm import create_fsm_backend
     from bot.i18n import setup_i18n
     from handlers import feature_routers
 
     # One chart cache for the process; tests may pass their own.
     workflow_data.setdefault("charts", ChartService())
-    dispatcher = Dispatcher(settings=settings, session_factory=session_factory, **workflow_data)
+    fsm = create_fsm_backend(settings.redis_url)
+    dispatcher = Dispatcher(
+        storage=fsm.storage,
+        events_isolation=fsm.isolation,
+        settings=settings,
+        session_factory=session_factory,
+        **workflow_data,
+    )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     setup_i18n(dispatcher)
     for router in feature_routers():

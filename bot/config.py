@@ -27,8 +27,8 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Asia/Almaty"
-    # Bulk sends (digests) per second, overall; Telegram's guidance is about 30.
-    send_rate_limit: int = Field(default=30, ge=1)
+    # Shared state for several processes: FSM storage, event isolation, the send limiter.
+    redis_url: str | None = None
     # Webhook mode (instead of long polling) when WEBHOOK_URL is set: Telegram posts
     # updates to that public address, which a proxy forwards to WEBHOOK_HOST:WEBHOOK_PORT.
     webhook_url: str | None = None
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
             return value or None
         return value
 
-    @field_validator("webhook_url", mode="before")
+    @field_validator("redis_url", "webhook_url", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         if isinstance(value, str):

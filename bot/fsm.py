@@ -8,10 +8,13 @@ handle the same user's updates at once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
+
+log = logging.getLogger(__name__)
 
 # Keys of this bot in a Redis that other applications may share.
 KEY_PREFIX = "kfb:fsm"
@@ -38,4 +41,5 @@ def create_fsm_backend(redis_url: str | None) -> FsmBackend:
         # The bot id keeps two bots on one Redis apart; the destiny keeps scenes apart.
         key_builder=DefaultKeyBuilder(prefix=KEY_PREFIX, with_bot_id=True, with_destiny=True),
     )
+    log.info("FSM state and event isolation in Redis (keys %s:…)", KEY_PREFIX)
     return FsmBackend(storage, storage.create_isolation(lock_kwargs={"timeout": LOCK_TIMEOUT}))

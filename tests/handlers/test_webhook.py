@@ -217,3 +217,5 @@ async def test_two_replicas_serve_one_bot(
     assert emulator.bot.webhook_url == PUBLIC_URL
     for output in outputs:
         assert "Traceback" not in output, output
+        # With Redis, conversation state and per-user isolation are shared too.
+        assert ("FSM state and event isolation in Redis" in output) == bool(redis_url_from_env())
