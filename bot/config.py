@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     timezone: str = "Asia/Almaty"
+    # Bulk sends (digests) per second, overall; Telegram's guidance is about 30.
+    send_rate_limit: int = Field(default=30, ge=1)
     # Shared state for several processes: FSM storage, event isolation, the send limiter.
     redis_url: str | None = None
     # Webhook mode (instead of long polling) when WEBHOOK_URL is set: Telegram posts
