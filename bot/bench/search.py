@@ -339,22 +339,33 @@ def sync(path: Path) -> None:
         os.close(descriptor)
 
 
-async def measure(url: str) -> list[float]:
+async def measure(url: str) -> tuple[list[float], list[float]]:
+    """Each query's wall time and the CPU time this process spent on it (both threads:
+    the event loop's and the database driver's), in milliseconds. On a machine shared
+    with other work the first includes waiting for a core; the second does not."""
     engine = create_engine(url)
     factory = create_session_factory(engine)
-    timings: list[float] = []
+    wall: list[float] = []
+    cpu: list[float] = []
     try:
         for round_ in range(ROUNDS + 1):
             for query, language, offset in QUERIES:
                 async with factory() as session:
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), time.process_time()
                     await FactSearch(session).search(query, language, PAGE_SIZE + 1, offset)
-                    elapsed = (time.perf_counter() - started) * 1000
+                    elapsed = time.perf_counter() - started
+                    spent = time.process_time() - used
                 if round_:  # the first round warms the caches a running bot has warm
-                    timings.append(elapsed)
+                    wall.append(elapsed * 1000)
+                    cpu.append(spent * 1000)
     finally:
         await engine.dispose()
-    return timings
+    return wall, cpu
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(len(ordered) * 0.95) - 1)]
 
 
 async def run() -> list[Figure]:
@@ -369,11 +380,10 @@ async def run() -> list[Figure]:
         await asyncio.to_thread(sync, path)
         built = time.perf_counter() - started
         gc.collect()
-        timings = await measure(url)
-    timings.sort()
-    p95 = timings[max(0, round(len(timings) * 0.95) - 1)]
+        wall, cpu = await measure(url)
     return [
         Figure("search_store_build_1m_facts", built, "s", "< 120 s"),
-        Figure("inline_search_p50_1m_facts", statistics.median(timings), "ms", "—"),
-        Figure("inline_search_p95_1m_facts", p95, "ms", "<= 10 ms"),
+        Figure("inline_search_p50_1m_facts", statistics.median(wall), "ms", "—"),
+        Figure("inline_search_p95_1m_facts", p95(wall), "ms", "<= 10 ms"),
+        Figure("inline_search_cpu_p95_1m_facts", p95(cpu), "ms", "<= 10 ms"),
     ]
