@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|chat|migrate|ingest|facts] ...`."""
+"""Command line: `python -m bot [run|chat|migrate|ingest|digest|facts] ...`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="add documents to the fact store")
     ingest.add_argument("paths", nargs="*", help="files or folders (default: data/documents)")
     ingest.add_argument("--db", help="database URL (default: DATABASE_URL)")
+
+    digest = commands.add_parser("digest", help="send the digests that are due")
+    digest.add_argument(
+        "--now",
+        action="store_true",
+        help="send every subscriber's digest now, as if their time had come",
+    )
+    digest.add_argument("--db", help="database URL (default: DATABASE_URL)")
 
     facts = commands.add_parser("facts", help="list the facts in the store")
     facts.add_argument("--db", help="database URL (default: DATABASE_URL)")
@@ -55,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.pipeline.cli import run_facts
 
         return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
+    if command == "digest":
+        from bot.digests.cli import run_digest
+
+        return asyncio.run(run_digest(settings, url, now=args.now))
     if command == "run":
         from bot.runner import run_bot
 

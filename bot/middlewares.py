@@ -10,6 +10,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.repositories import ChatRepository, DocumentRepository, FactRepository
+from bot.storage.subscriptions import SubscriptionRepository
 
 
 class DbSessionMiddleware(BaseMiddleware):
@@ -32,6 +33,7 @@ class DbSessionMiddleware(BaseMiddleware):
             data["facts"] = FactRepository(session)
             data["documents"] = DocumentRepository(session)
             data["chats"] = ChatRepository(session)
+            data["subscriptions"] = SubscriptionRepository(session)
             try:
                 result = await handler(event, data)
             except BaseException:

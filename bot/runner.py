@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from bot.app import create_bot, create_dispatcher
 from bot.commands import set_bot_commands
 from bot.config import Settings
+from bot.digests.scheduler import create_fanout, run_scheduler
 from bot.storage.db import create_engine, create_session_factory, migrate
 
 log = logging.getLogger(__name__)
@@ -27,7 +30,12 @@ async def run_bot(settings: Settings) -> int:
     await migrate(settings.database_url)
     engine = create_engine(settings.database_url)
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
-    dispatcher = create_dispatcher(settings, create_session_factory(engine))
+    session_factory = create_session_factory(engine)
+    dispatcher = create_dispatcher(settings, session_factory)
+    digests = asyncio.create_task(
+        run_scheduler(create_fanout(bot, session_factory, settings, dispatcher["i18n"])),
+        name="digest-scheduler",
+    )
     try:
         await set_bot_commands(bot, dispatcher["i18n"])
         if settings.webhook_url:
@@ -37,6 +45,10 @@ async def run_bot(settings: Settings) -> int:
         else:
             await dispatcher.start_polling(bot)
     finally:
+        # The fan-out finishes the messages in flight and hands back the rest.
+        digests.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await digests
         await bot.session.close()
         await engine.dispose()
     return 0

@@ -9,6 +9,7 @@ def feature_routers() -> list[Router]:
     from handlers import (
         buttons,
         charts,
+        documents,
         export,
         fallback,
         groups,
@@ -17,6 +18,7 @@ def feature_routers() -> list[Router]:
         search,
         sources,
         start,
+        subscriptions,
         topics,
     )
 
@@ -28,6 +30,8 @@ def feature_routers() -> list[Router]:
         export.router,
         sources.router,
         language.router,
+        subscriptions.router,
+        documents.router,
         search.router,
         buttons.router,
         groups.router,
