@@ -11,6 +11,7 @@ BENCHMARKS = [
     "ingest",
     "zones",
     "search",
+    "charts",
 ]
 
 
