@@ -33,6 +33,7 @@ index: there the facts are matched in memory with the same analysis
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Float, Integer, Row, Select, bindparam, column, select, text
@@ -243,7 +244,7 @@ class FactSearch:
                 },
             )
             params.update(floor=newest - RECENT, wanted=offset + limit)
-        rows = await self._session.execute(statement, {**params, **page})
+        rows = (await self._session.execute(statement, {**params, **page})).all()
         return [_fact(row) for row in rows]
 
     async def _probe(
@@ -387,6 +388,14 @@ _TIERED_HITS = (
 _TIERED_PAGE = _page(_TIERED_HITS, _TIERED_HITS.c.tier, _TIERED_HITS.c.id.desc())
 
 
+# Stored strings to their enums by dictionary: fifty rows an answer, several a row.
+_TOPICS = {member.value: member for member in Topic}
+_STATUSES = {member.value: member for member in Status}
+_QUALIFIERS = {member.value: member for member in Qualifier}
+_PRECISIONS = {member.value: member for member in DatePrecision}
+_period = lru_cache(maxsize=4096)(Period.from_key)
+
+
 def _fact(row: Row[Any]) -> Fact:
     (
         fact_id, document_id, topic, subject, entity_key, metric, value, unit, period,
@@ -399,22 +408,22 @@ def _fact(row: Row[Any]) -> Fact:
         outlet=outlet,
         url=url,
         published=published,
-        precision=DatePrecision(precision),
+        precision=_PRECISIONS[precision],
         published_to=published_to,
         title=title,
     )
     return Fact(
         id=fact_id,
         source=source,
-        topic=Topic(topic),
+        topic=_TOPICS[topic],
         subject=subject,
         entity_key=entity_key,
         metric=metric,
         value=value,
         unit=unit,
-        period=Period.from_key(period),
-        status=Status(status),
-        qualifier=Qualifier(qualifier) if qualifier else None,
+        period=_period(period),
+        status=_STATUSES[status],
+        qualifier=_QUALIFIERS[qualifier] if qualifier else None,
         quote=quote,
         start=start,
         end=end,
