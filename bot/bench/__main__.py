@@ -12,6 +12,7 @@ BENCHMARKS = [
     "zones",
     "search",
     "charts",
+    "digest",
 ]
 
 

@@ -37,7 +37,8 @@ async def test_the_overall_rate_holds_and_is_used() -> None:
     assert_rate_holds(spans, 30)
     first, last = spans[0][0], spans[-1][0]
     rate = (len(spans) - 1) / (last - first)
-    assert rate >= 0.9 * 30, rate
+    # Close to the rate allowed (a busy machine wakes sleepers late, hence the slack).
+    assert rate >= 0.75 * 30, rate
 
 
 async def test_a_chat_gets_one_message_a_second() -> None:
@@ -56,7 +57,7 @@ async def test_a_chat_gets_one_message_a_second() -> None:
 
 
 async def test_a_group_gets_twenty_messages_a_minute() -> None:
-    clock = ScaledClock(300)
+    clock = ScaledClock(100)
     limiter = OutgoingLimiter(SendLimits(), clock)
     spans: list[Span] = []
 
