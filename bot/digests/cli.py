@@ -25,7 +25,10 @@ async def run_digest(
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
     try:
         fanout = create_fanout(bot, create_session_factory(engine), settings, create_i18n())
-        report = await (send_due_now(fanout) if now else fanout.run())
+        try:
+            report = await (send_due_now(fanout) if now else fanout.run())
+        finally:
+            await fanout.close()
     finally:
         await bot.session.close()
         await engine.dispose()

@@ -134,6 +134,10 @@ class DigestFanout:
         self.name = name or f"fanout-{uuid.uuid4().hex[:8]}"
         self._runs = 0
 
+    async def close(self) -> None:
+        """Releases the limiter (a shared one holds a Redis connection)."""
+        await self.limiter.close()
+
     async def run(self, *, force: bool = False) -> FanoutReport:
         """Delivers everything due now (with `force`, as if every subscriber's time had
         come); returns when nothing is left to claim."""

@@ -22,6 +22,7 @@ from bot.digests.fanout import DigestFanout, FanoutConfig, FanoutReport, utcnow
 from bot.digests.schedule import as_utc, zone_for
 from bot.ratelimit import OutgoingLimiter, SendLimits
 from bot.render.subscriptions import digest_keyboard
+from bot.shared_limiter import create_limiter
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def create_fanout(
         session_factory,
         i18n,
         zone_for(settings.timezone),
-        limiter=limiter or OutgoingLimiter(send_limits(settings)),
+        # Shared through Redis when several processes send for the bot.
+        limiter=limiter or create_limiter(bot.token, settings.redis_url, send_limits(settings)),
         config=config,
         clock=clock,
         keyboard=keyboard,
@@ -68,18 +70,21 @@ async def run_scheduler(
     tick: float = TICK,
     clock: Callable[[], datetime] = utcnow,
 ) -> None:
-    """Delivers digests as they come due, until cancelled."""
+    """Delivers digests as they come due, until cancelled; then closes the fan-out."""
     log.info("digest scheduler started")
-    while True:
-        try:
-            await fanout.run()
-            delay = await _until_next(fanout, clock, tick)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the bot keeps answering; the digests are tried again soon
-            log.exception("digest fan-out failed")
-            delay = AFTER_ERROR
-        await asyncio.sleep(delay)
+    try:
+        while True:
+            try:
+                await fanout.run()
+                delay = await _until_next(fanout, clock, tick)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the bot keeps answering; the digests are tried again soon
+                log.exception("digest fan-out failed")
+                delay = AFTER_ERROR
+            await asyncio.sleep(delay)
+    finally:
+        await fanout.close()
 
 
 async def _until_next(fanout: DigestFanout, clock: Callable[[], datetime], tick: float) -> float:
