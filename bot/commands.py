@@ -26,6 +26,10 @@ GROUP_COMMANDS = frozenset(
         "export",
         "search",
         "sources",
+        "subscribe",
+        "settings",
+        "digest",
+        "unsubscribe",
         "lang",
         "help",
     }

@@ -55,6 +55,10 @@ def command_descriptions(locale: str | None = None) -> list[tuple[str, str]]:
         ("export", _("The facts as a CSV table", locale=locale)),
         ("search", _("Search the facts", locale=locale)),
         ("sources", _("Where the figures come from", locale=locale)),
+        ("subscribe", _("Digests of new figures: topics, how often, when", locale=locale)),
+        ("settings", _("Your digest subscription", locale=locale)),
+        ("digest", _("The digest as it would be sent now", locale=locale)),
+        ("unsubscribe", _("Stop the digests", locale=locale)),
         ("lang", _("Language: Russian or Kazakh", locale=locale)),
         ("help", _("What I can do", locale=locale)),
     ]

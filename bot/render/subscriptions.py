@@ -224,16 +224,6 @@ def preview_intro_text() -> str:
     return escape(_("This is what your next digest would hold if it were sent now:"))
 
 
-def subscription_commands() -> list[tuple[str, str]]:
-    """The digest commands with what each does, for /help and the command menu."""
-    return [
-        ("subscribe", _("Digests of new figures: topics, how often, when")),
-        ("settings", _("Your digest subscription")),
-        ("digest", _("The digest as it would be sent now")),
-        ("unsubscribe", _("Stop the digests")),
-    ]
-
-
 def preview_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
     """◀ ▶ through the pages of a /digest preview."""
     if pages <= 1:

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -132,8 +132,8 @@ class SentMark:
 
 # The two changes every message makes, built once and run for a batch of deliveries at a
 # time: a batch of messages costs a few statements, not a few per message.
-_DELIVERIES = DeliveryRecord.__table__
-_SUBSCRIPTIONS = SubscriptionRecord.__table__
+_DELIVERIES = cast(Table, DeliveryRecord.__table__)
+_SUBSCRIPTIONS = cast(Table, SubscriptionRecord.__table__)
 # A claimed subscriber moves on to its next period, its cursor to the claimed window's end.
 _MOVE_ON = (
     update(_SUBSCRIPTIONS)

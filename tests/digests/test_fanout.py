@@ -4,6 +4,7 @@ chats that are gone lose their subscription, and nothing goes over a limit."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +20,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.utils.i18n import I18n
 
 from bot.app import create_bot
+from bot.digests.fanout import FanoutConfig
 from bot.domain import Topic
 from bot.emulator import (
     EmulatorConfig,
@@ -256,3 +258,24 @@ class RefuseIn(BaseRequestMiddleware):
         if getattr(method, "chat_id", None) == self.chat_id:
             raise TelegramBadRequest(method, "Bad Request: can't parse entities")
         return await make_request(bot, method)
+
+
+async def test_two_senders_at_once_send_each_digest_once(
+    emulator: TelegramEmulator,
+    bot: Bot,
+    seeded_session_factory: Factory,
+    i18n: I18n,
+    clock: ScaledClock,
+) -> None:
+    """Two processes sending for the bot (here two fan-outs at once): whichever claims a
+    subscriber's period sends its digest, and nobody gets one twice."""
+    users = [emulator.create_user(f"u{n}") for n in range(60)]
+    await subscribe(seeded_session_factory, [u.id for u in users], topics=(Topic.JOBS,))
+    config = FanoutConfig(batch=10, settle=timedelta(0))
+    senders = [
+        make_fanout(bot, seeded_session_factory, i18n, clock, config=config) for _ in range(2)
+    ]
+    one, two = await asyncio.gather(*(sender.run(force=True) for sender in senders))
+    assert one.digests + two.digests == len(users)
+    assert [len(emulator.sent_messages(u)) for u in users] == [1] * len(users)
+    assert await deliveries_per_chat(seeded_session_factory) == Counter({u.id: 1 for u in users})

@@ -4,7 +4,7 @@ groups; the bot blocked or removed; administrators adding documents."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -278,3 +278,30 @@ async def test_an_added_document_reaches_the_next_digest(driver: BotDriver) -> N
     preview = await driver.send("/digest")
     text = assert_valid(preview.reply)
     assert "👷 Рабочие места" in text and "📬 Дайджест" in text
+
+
+async def test_one_tap_under_a_digest(driver: BotDriver) -> None:
+    """The buttons under a digest: settings below it, or the end of the digests."""
+    from bot.digests.fanout import FanoutConfig
+    from bot.digests.scheduler import create_fanout
+    from bot.i18n import create_i18n
+
+    await driver.send("/subscribe all daily", **at(LONG_AGO))
+    factory = driver.dispatcher.workflow_data["session_factory"]
+    fanout = create_fanout(
+        driver.bot,
+        factory,
+        make_settings(),
+        create_i18n(),
+        config=FanoutConfig(settle=timedelta(0)),
+    )
+    assert (await fanout.run(force=True)).digests == 1
+    digest = driver.emulator.last_sent(driver.user)
+    assert [b.text for b in digest.flat_buttons] == ["⚙️ Настройки", "🔕 Отписаться"]
+
+    settings = await driver.press(digest, button(digest, "⚙️ Настройки"))
+    assert "Когда: ежедневно в 09:00" in assert_valid(settings.reply)
+    stop = await driver.press(digest, button(digest, "🔕 Отписаться"))
+    assert assert_valid(stop.reply).startswith("🔕 Дайджесты больше не будут приходить.")
+    assert stop.reply.message_id != digest.message_id  # the digest stays as it was
+    assert not (await stored(driver, driver.user.id)).active  # type: ignore[union-attr]

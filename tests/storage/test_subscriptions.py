@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -243,3 +244,23 @@ async def test_subscribing_again_starts_afresh_and_changes_keep_the_cursor(
         renewed = await subscriptions.subscribe(NewSubscription(5), now=WEDNESDAY_10, zone=ALMATY)
         await session.commit()
     assert renewed.active and renewed.cursor == WEDNESDAY_10
+
+
+async def test_concurrent_claims_skip_each_others_rows(session_factory: Factory) -> None:
+    """On PostgreSQL several processes claim at once: an open claim's rows are skipped,
+    not waited for, by the next claimer."""
+    async with session_factory() as probe:
+        if probe.get_bind().dialect.name != "postgresql":
+            pytest.skip("row locks across transactions are PostgreSQL's")
+    await add(session_factory, 1, 2, 3, 4, at=WEDNESDAY_10 - timedelta(days=1))
+    async with session_factory() as first, session_factory() as second:
+        mine = await DeliveryRepository(first).claim_due(
+            "a/0", now=WEDNESDAY_10, zone=ALMATY, limit=2, lease=LEASE, settle=SETTLE
+        )
+        theirs = await DeliveryRepository(second).claim_due(
+            "b/0", now=WEDNESDAY_10, zone=ALMATY, limit=10, lease=LEASE, settle=SETTLE
+        )
+        await first.commit()
+        await second.commit()
+    assert len(mine) == 2 and len(theirs) == 2
+    assert {d.chat_id for d in mine}.isdisjoint({d.chat_id for d in theirs})
