@@ -1,6 +1,6 @@
-"""The PostgreSQL full-text index: literals written without any text-search parser, and a
-migration that indexes the facts already stored. (The search itself is tested on both
-stores in test_fulltext.py.)"""
+"""The PostgreSQL full-text index: literals written without any text-search parser, a
+migration that indexes the facts already stored, and the same answers as SQLite's FTS5
+over the same facts. (The search itself is tested on both stores in test_fulltext.py.)"""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from sqlalchemy import text
 from bot import DOCUMENTS_DIR
 from bot.pipeline.ingest import ingest_paths
 from bot.search import KAZAKH_FIELDS, SearchQuery, Term
+from bot.storage import fulltext
 from bot.storage.db import alembic_config, create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FactSearch
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
-from tests.stores import PostgresStores
+from tests.stores import PostgresStores, SqliteStores
 
 
 def test_a_document_is_a_weighted_vector_literal() -> None:
@@ -73,3 +74,57 @@ async def test_the_migration_indexes_the_facts_already_stored(postgres_url: str)
         assert indexed == stored
     finally:
         await engine.dispose()
+
+
+# ---- the same answers as SQLite --------------------------------------------------------
+
+QUERIES = [
+    "Сарань", "Сарани", "Saran", "Qarmet инвестиции", "инвестиции", "грузы аэропорт",
+    "рабочие места", "жұмыс орындары", "аймақ", "Теміртау", "СЭЗ Сарыарка участники",
+    "сколько рабочих мест в Сарани", "2030 аэропорт", "шин", "модернизации",
+]  # fmt: skip
+
+
+@pytest.fixture
+def both_stores(
+    postgres_stores: PostgresStores, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """The seed documents ingested into a SQLite store and a PostgreSQL one, alike."""
+    sqlite = SqliteStores(tmp_path_factory.mktemp("parity"))
+    postgres = postgres_stores.fresh("seeded")
+    yield sqlite.fresh("seeded"), postgres
+    postgres_stores.release(postgres)
+
+
+async def answers(url: str, language: str = "ru") -> dict[str, list[int]]:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            search = FactSearch(session)
+            return {q: [f.id for f in await search.search(q, language, 1000)] for q in QUERIES}
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("recent", [fulltext.RECENT, 3])
+async def test_broad_queries_answer_alike_on_both_stores(
+    both_stores: tuple[str, str], monkeypatch: pytest.MonkeyPatch, recent: int
+) -> None:
+    """Every word broad (tiers, then recency): the same facts in the same order, also when
+    the recent window is smaller than the store and older matches are looked up."""
+    monkeypatch.setattr(fulltext, "EXACT_LIMIT", 1)
+    monkeypatch.setattr(fulltext, "RECENT", recent)
+    sqlite, postgres = both_stores
+    assert await answers(postgres) == await answers(sqlite)
+
+
+async def test_ranked_queries_find_the_same_facts_on_both_stores(
+    both_stores: tuple[str, str],
+) -> None:
+    """Narrow queries are ranked by bm25 on SQLite and ts_rank on PostgreSQL: the order
+    may differ a little, the facts found do not."""
+    sqlite, postgres = both_stores
+    on_sqlite, on_postgres = await answers(sqlite), await answers(postgres)
+    assert {q: sorted(ids) for q, ids in on_postgres.items()} == {
+        q: sorted(ids) for q, ids in on_sqlite.items()
+    }
