@@ -34,6 +34,8 @@ CURRENCIES = {"KZT", "USD", "EUR", "RUB", "CNY"}
 COMPACT_MAX_FRACTION = 3
 # Babel's largest compact step is the trillion.
 COMPACT_MAX_EXPONENT = 12
+# Compact forms Babel's data abbreviates past recognition, as the words we print.
+COMPACT_WORDS = {"kk_KZ": {"\xa0м.": "\xa0мың"}}  # newer CLDR data: "120 м. ₸"
 # Counted things (jobs, tonnes …) stay in full below a million: "2 800", "200 000".
 QUANTITY_COMPACT_FROM = Decimal(1_000_000)
 MONEY_COMPACT_FROM = Decimal(1_000)
@@ -68,6 +70,8 @@ def compact_number(value: Decimal | int, currency: str | None = None) -> str | N
     expected = format_decimal(scaled.copy_sign(value), locale=locale, decimal_quantization=False)
     if not text.startswith(expected) or text[len(expected) : len(expected) + 1].isdigit():
         return None
+    for short, word in COMPACT_WORDS.get(locale, {}).items():
+        text = text.replace(short, word)
     return text
 
 
