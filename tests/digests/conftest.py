@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import create_bot
@@ -21,6 +22,7 @@ from bot.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 from bot.emulator.records import EmulatorEvent, EventKind
 from bot.i18n import create_i18n
 from bot.ratelimit import OutgoingLimiter, ScaledClock, SendLimits
+from bot.storage.models import FactRecord
 from bot.storage.subscriptions import DeliveryRepository, NewSubscription, SubscriptionRepository
 from tests.handlers.harness import close_bot, make_settings
 
@@ -82,6 +84,16 @@ def make_fanout(
         config=config or FanoutConfig(settle=timedelta(0)),
         clock=now or (lambda: datetime.now(UTC)),
     )
+
+
+async def settle_facts(factory: Factory) -> None:
+    """Makes the store's facts older than the few seconds a digest lets new facts settle
+    (a digest run in another process cannot be told to count them at once), and newer
+    than the subscriptions `subscribe` makes."""
+    async with factory() as session:
+        settled = datetime.now(UTC) - timedelta(minutes=5)
+        await session.execute(update(FactRecord).values(added_at=settled))
+        await session.commit()
 
 
 async def subscribe(

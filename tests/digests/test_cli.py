@@ -4,17 +4,14 @@ the same path as the running bot; run again, it sends nothing."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
 
 from pydantic import SecretStr
-from sqlalchemy import update
 
 from bot.digests.cli import run_digest
 from bot.domain import Topic
 from bot.emulator import TelegramEmulator
 from bot.storage.db import create_engine, create_session_factory
-from bot.storage.models import FactRecord
-from tests.digests.conftest import subscribe
+from tests.digests.conftest import settle_facts, subscribe
 from tests.handlers.harness import make_settings
 
 
@@ -24,11 +21,7 @@ async def test_digest_now_twice_sends_once(emulator: TelegramEmulator, seeded_db
     try:
         factory = create_session_factory(engine)
         await subscribe(factory, [u.id for u in users], topics=(Topic.JOBS,))
-        # The seed facts are older than the few seconds a digest lets new facts settle.
-        async with factory() as session:
-            settled = datetime.now(UTC) - timedelta(minutes=5)
-            await session.execute(update(FactRecord).values(added_at=settled))
-            await session.commit()
+        await settle_facts(factory)
     finally:
         await engine.dispose()
     settings = make_settings(seeded_db_url).model_copy(

@@ -26,7 +26,7 @@ from bot.domain import Topic
 from bot.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 from bot.shared_limiter import limiter_namespace
 from bot.storage.db import create_engine, create_session_factory
-from tests.digests.conftest import SentCounter, deliveries_per_chat, subscribe
+from tests.digests.conftest import SentCounter, deliveries_per_chat, settle_facts, subscribe
 from tests.stores import PostgresStores
 
 SENDERS = 3
@@ -79,6 +79,7 @@ async def test_three_senders_deliver_each_digest_once_within_the_global_limit(
         users = [emulator.create_user(f"s{n}") for n in range(SUBSCRIBERS)]
         # The jobs digest of the seed documents is one message.
         await subscribe(factory, [user.id for user in users], topics=(Topic.JOBS,))
+        await settle_facts(factory)
         counter = SentCounter(emulator)
         env = {
             **os.environ,
