@@ -24,7 +24,6 @@ from bot.domain import (
 )
 from bot.storage.repositories import DocumentRepository
 
-
 REGION = "Карагандинская область"
 BY_2028 = Period(PeriodKind.BY, year=2028)
 

@@ -500,7 +500,7 @@ def status_for(
             future_auxiliary = lemma == "быть" and "futr" in grammemes
         if marker is None:
             continue
-        distance = abs(index - position) + _boundaries(tokens, index, position) * 4
+        distance: float = abs(index - position) + _boundaries(tokens, index, position) * 4
         if index > position:
             distance += 0.5  # a verb before the figure governs it more often
         if best is None or distance < best[0]:
