@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.middlewares import DbSessionMiddleware
+from bot.storage.languages import create_language_cache
 
 
 def create_bot(token: str, api_url: str | None = None, **session_kwargs: Any) -> Bot:
@@ -47,7 +48,11 @@ def create_dispatcher(
         session_factory=session_factory,
         **workflow_data,
     )
-    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
+    # Every update asks for its chat's language first; the answers are kept (in Redis
+    # with REDIS_URL, so that every replica sees a choice at once).
+    languages = create_language_cache(settings.redis_url)
+    dispatcher.shutdown.register(languages.close)
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, languages))
     setup_i18n(dispatcher)
     for router in feature_routers():
         if router.parent_router is not None:

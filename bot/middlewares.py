@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage.languages import LanguageCache
 from bot.storage.repositories import ChatRepository, DocumentRepository, FactRepository
 from bot.storage.subscriptions import SubscriptionRepository
 
@@ -16,8 +17,13 @@ from bot.storage.subscriptions import SubscriptionRepository
 class DbSessionMiddleware(BaseMiddleware):
     """Opens one session per update; commits when the handler returns, rolls back on error."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        languages: LanguageCache | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._languages = languages
 
     async def __call__(
         self,
@@ -32,7 +38,7 @@ class DbSessionMiddleware(BaseMiddleware):
             data["session"] = session
             data["facts"] = FactRepository(session)
             data["documents"] = DocumentRepository(session)
-            data["chats"] = ChatRepository(session)
+            data["chats"] = ChatRepository(session, self._languages)
             data["subscriptions"] = SubscriptionRepository(session)
             try:
                 result = await handler(event, data)

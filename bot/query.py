@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Fact, Source, Topic
 from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.storage.db import store_of
 from bot.storage.repositories import DocumentRepository, FactRepository
 
 # How long a process trusts the store's version it last read (see FactQueries.version).
@@ -71,16 +72,6 @@ class SubjectRef:
 class SourceSummary:
     source: Source
     facts: int
-
-
-def store_of(session: AsyncSession) -> str:
-    """Names the store a session reads, so that what is cached for one store never
-    answers for another (tests run many stores in one process)."""
-    bind = session.bind
-    if bind is None:
-        return ""
-    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
-    return str(engine.url)
 
 
 def subject_key(fact: Fact) -> str:

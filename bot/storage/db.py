@@ -98,3 +98,13 @@ def _migration_turn(url: str) -> Iterator[None]:
 async def migrate(url: str, revision: str = "heads") -> None:
     """Bring the schema up to date (Alembic runs its own event loop, so in a thread)."""
     await asyncio.to_thread(upgrade_sync, url, revision)
+
+
+def store_of(session: AsyncSession) -> str:
+    """Names the store a session reads, so that what is cached for one store never
+    answers for another (tests run many stores in one process)."""
+    bind = session.bind
+    if bind is None:
+        return ""
+    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
+    return str(engine.url)

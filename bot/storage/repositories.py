@@ -22,7 +22,9 @@ from bot.domain import (
     Status,
     Topic,
 )
+from bot.storage.db import store_of
 from bot.storage.fulltext import FactSearch
+from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord
 
 
@@ -235,18 +237,36 @@ class FactRepository:
 
 
 class ChatRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """Each chat's language; with a `LanguageCache`, most questions never reach the store."""
+
+    def __init__(self, session: AsyncSession, languages: LanguageCache | None = None) -> None:
         self._session = session
+        self._languages = languages
 
     async def get_language(self, chat_id: int) -> str | None:
+        if self._languages is None:
+            return await self._stored_language(chat_id)
+        store = store_of(self._session)
+        known = await self._languages.get(store, chat_id)
+        if known is not None:
+            return known or None
+        stored = await self._stored_language(chat_id)
+        await self._languages.put(store, chat_id, stored)
+        return stored
+
+    async def _stored_language(self, chat_id: int) -> str | None:
         return await self._session.scalar(
             select(ChatRecord.language).where(ChatRecord.id == chat_id)
         )
 
     async def set_language(self, chat_id: int, language: str) -> None:
+        """Stores the choice and commits it at once: the cache may tell other updates
+        (and other replicas) only what the store already holds."""
         record = await self._session.get(ChatRecord, chat_id)
         if record is None:
             self._session.add(ChatRecord(id=chat_id, language=language))
         else:
             record.language = language
-        await self._session.flush()
+        await self._session.commit()
+        if self._languages is not None:
+            await self._languages.put(store_of(self._session), chat_id, language)

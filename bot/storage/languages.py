@@ -1,0 +1,120 @@
+"""Each chat's chosen language, remembered between updates.
+
+Every update asks for its chat's language before anything else happens, and the answer
+changes only when someone presses a /lang button. Asking the store each time would be
+most of the cost of a cached answer, so the answers are kept:
+
+- in one process (SQLite, polling), in memory: the process makes every change itself;
+- with several replicas (`REDIS_URL`), in Redis, so that a choice made through one
+  replica is what every other one sees at once.
+
+The store stays the truth. A choice is written to the store and committed first, and
+only then to the cache; what the cache does not know is read from the store and kept.
+Entries expire after `TTL` seconds either way, which bounds what a lost race could keep.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import OrderedDict
+from typing import Final, Protocol
+
+log = logging.getLogger(__name__)
+
+# What a cache answers for a chat it knows has no stored choice.
+NO_CHOICE: Final = ""
+TTL: Final = 3600.0
+MEMORY_SIZE: Final = 200_000
+KEY_PREFIX: Final = "kfb:lang"
+
+
+class LanguageCache(Protocol):
+    async def get(self, store: str, chat_id: int) -> str | None:
+        """The chat's language, `NO_CHOICE` if it has none, None if not known here."""
+
+    async def put(self, store: str, chat_id: int, language: str | None) -> None:
+        """Remember what the store says (None: no choice)."""
+
+    async def close(self) -> None: ...
+
+
+class MemoryLanguageCache:
+    """Least recently used out beyond `size` chats; entries older than `ttl` are asked again."""
+
+    def __init__(self, size: int = MEMORY_SIZE, ttl: float = TTL) -> None:
+        self._size = size
+        self._ttl = ttl
+        self._entries: OrderedDict[tuple[str, int], tuple[float, str]] = OrderedDict()
+
+    async def get(self, store: str, chat_id: int) -> str | None:
+        key = (store, chat_id)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if time.monotonic() - entry[0] >= self._ttl:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    async def put(self, store: str, chat_id: int, language: str | None) -> None:
+        key = (store, chat_id)
+        self._entries[key] = (time.monotonic(), language or NO_CHOICE)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    async def close(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class RedisLanguageCache:
+    """The same in Redis, shared by every replica. When Redis fails the store answers:
+    a slow update is better than a wrong language."""
+
+    def __init__(self, url: str, ttl: float = TTL) -> None:
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(url)
+        self._ttl = int(ttl)
+
+    @staticmethod
+    def key(store: str, chat_id: int) -> str:
+        # Two bots with two stores may share one Redis.
+        digest = hashlib.sha1(store.encode("utf-8")).hexdigest()[:10]
+        return f"{KEY_PREFIX}:{digest}:{chat_id}"
+
+    async def get(self, store: str, chat_id: int) -> str | None:
+        from redis.exceptions import RedisError
+
+        try:
+            value = await self._redis.get(self.key(store, chat_id))
+        except RedisError as error:
+            log.warning("language cache unavailable: %s", error)
+            return None
+        if value is None:
+            return None
+        return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+    async def put(self, store: str, chat_id: int, language: str | None) -> None:
+        from redis.exceptions import RedisError
+
+        try:
+            await self._redis.set(self.key(store, chat_id), language or NO_CHOICE, ex=self._ttl)
+        except RedisError as error:
+            log.warning("language cache unavailable: %s", error)
+
+    async def forget(self, store: str, chat_id: int) -> None:
+        await self._redis.delete(self.key(store, chat_id))
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def create_language_cache(redis_url: str | None) -> LanguageCache:
+    return RedisLanguageCache(redis_url) if redis_url else MemoryLanguageCache()
