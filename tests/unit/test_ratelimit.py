@@ -1,5 +1,5 @@
 """The outgoing limiter on a fast clock: Telegram's rules hold wherever in a request's
-flight Telegram counts it, and the limiter keeps close to the rate it allows."""
+flight Telegram counts it."""
 
 from __future__ import annotations
 
@@ -27,18 +27,16 @@ def assert_rate_holds(spans: list[Span], rate: int, window: float = 1.0) -> None
         assert later[0] >= earlier[1] + window, (earlier, later)
 
 
-async def test_the_overall_rate_holds_and_is_used() -> None:
+async def test_the_overall_rate_holds() -> None:
     # Ten times faster than the wall: the event loop's timer stays finer than the spacing.
+    # How close to the allowed rate the limiter keeps is measured by `make bench`.
     clock = ScaledClock(10)
     limiter = OutgoingLimiter(SendLimits(overall_per_second=30), clock)
     spans: list[Span] = []
     random.seed(7)
     await asyncio.gather(*(send(limiter, spans, random.uniform(0.0, 0.05)) for _ in range(300)))
+    assert len(spans) == 300
     assert_rate_holds(spans, 30)
-    first, last = spans[0][0], spans[-1][0]
-    rate = (len(spans) - 1) / (last - first)
-    # Close to the rate allowed (a busy machine wakes sleepers late, hence the slack).
-    assert rate >= 0.75 * 30, rate
 
 
 async def test_a_chat_gets_one_message_a_second() -> None:

@@ -71,9 +71,10 @@ async def test_the_overall_rate_holds_across_limiters(
     spans.sort()
     for earlier, later in zip(spans, spans[RATE:], strict=False):
         assert later[0] - earlier[1] >= 1.0, (earlier, later)
-    # Held, not starved: three windows' worth took about two seconds, not three limiters'
-    # worth of parallel sending (which would be done at once) or much longer.
-    assert 1.9 <= elapsed < 4.0, elapsed
+    # Held: three windows' worth took at least two seconds, not three limiters' worth of
+    # parallel sending (which would be done at once). How close to the rate the sending
+    # keeps is measured by `make bench`.
+    assert elapsed >= 1.9, elapsed
 
 
 async def test_retry_after_in_one_process_stops_all(
