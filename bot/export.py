@@ -5,6 +5,11 @@ correctly; semicolons between fields, as Excel expects in the Russian and Kazakh
 locales, where the comma is the decimal mark. Values are written exactly as
 stored (a plain decimal, no rounding, no grouping) next to the text the bot
 shows, and every row carries its source and date.
+
+Beside the translated labels sit plain code columns (`topic`, `entity_key`,
+`metric`, `qualifier`, `period_key`, `status`, `outlet`, `date_precision`):
+stored values under the same header in every language, so that a program can
+read the file back into the same facts whichever language it was exported in.
 """
 
 from __future__ import annotations
@@ -26,21 +31,40 @@ BOM = "\ufeff"
 DELIMITER = ";"
 
 
+# The code columns' headers: identifiers, the same in every language.
+TOPIC = "topic"
+ENTITY_KEY = "entity_key"
+METRIC = "metric"
+QUALIFIER = "qualifier"
+PERIOD_KEY = "period_key"
+STATUS = "status"
+OUTLET = "outlet"
+DATE_PRECISION = "date_precision"
+
+
 def headers() -> list[str]:
     return [
         _("ID"),
         _("Topic"),
+        TOPIC,
         _("Subject"),
         _("Name"),
+        ENTITY_KEY,
         _("Metric"),
+        METRIC,
         _("Value"),
+        QUALIFIER,
         _("Unit"),
         _("Period"),
+        PERIOD_KEY,
         _("Status"),
+        STATUS,
         _("Figure as shown"),
         _("Source"),
+        OUTLET,
         _("Link"),
         _("Published"),
+        DATE_PRECISION,
         _("Publication date"),
         _("Quote"),
         _("Document"),
@@ -50,23 +74,32 @@ def headers() -> list[str]:
 def fact_row(fact: Fact) -> list[str]:
     figure = format_value(fact.value, fact.unit, fact.qualifier)
     period = format_period(fact.period)
+    source = fact.source
     return [
         str(fact.id),
         topic_label(fact.topic),
+        fact.topic.value,
         fact.subject,
         subject_name(fact),
+        fact.entity_key or "",
         metric_label(fact.metric),
+        fact.metric,
         exact_value(fact),
+        fact.qualifier.value if fact.qualifier else "",
         fact.unit,
         period,
+        fact.period.key() if fact.period else "",
         status_label(fact.status),
+        fact.status.value,
         f"{figure} {period}".strip(),
-        outlet_name(fact.source),
-        fact.source.url or "",
-        iso_date(fact.source),
-        format_source_date(fact.source),
+        outlet_name(source),
+        source.outlet or "",
+        source.url or "",
+        iso_date(source),
+        source.precision.value,
+        format_source_date(source),
         fact.quote,
-        fact.source.file_name,
+        source.file_name,
     ]
 
 
