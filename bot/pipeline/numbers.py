@@ -104,7 +104,7 @@ def find_numbers(
     """Mentions in one sentence; `before` is the last mention of the sentence
     before it, for "3 из них" that counts what that one counted."""
     raws = [_read(text, match, sentence_lemmas) for match in NUMBER.finditer(text)]
-    raws = [raw for raw in raws if not raw.is_time]
+    raws = _merge_compounds(text, [raw for raw in raws if not raw.is_time])
     _link_ranges(text, raws)
     mentions: list[NumberMention] = []
     previous: NumberMention | None = None
@@ -149,6 +149,26 @@ def find_numbers(
         mentions.append(mention)
         previous = mention
     return mentions
+
+
+def _merge_compounds(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """ "1 трлн 250 млрд тенге", "2 млрд 300 млн тенге": one amount in two parts, the
+    larger scale first and the unit after the last."""
+    merged: list[_Raw] = []
+    for raw in raws:
+        head = merged[-1] if merged else None
+        if (
+            head is not None
+            and head.scale > raw.scale > 1
+            and head.unit is None
+            and not head.is_year
+            and not text[head.tail_end : raw.start].strip()
+        ):
+            total = head.number * head.scale + raw.number * raw.scale
+            merged[-1] = replace(raw, start=head.start, number=total, scale=1)
+            continue
+        merged.append(raw)
+    return merged
 
 
 def _read(text: str, match: re.Match[str], lemmas: frozenset[str]) -> _Raw:
@@ -203,10 +223,9 @@ def _read(text: str, match: re.Match[str], lemmas: frozenset[str]) -> _Raw:
 
 def _multiplier_value(word: str) -> int:
     key = fold(word).rstrip(".")
-    for stem, value in u.MULTIPLIERS.items():
-        if key.startswith(stem[:4]) or key == stem:
-            return value
-    return 1
+    # The longest stem the word starts with: "миллиардов" is a "миллиард", not a "милл…".
+    stems = [stem for stem in u.MULTIPLIERS if key.startswith(stem)]
+    return u.MULTIPLIERS[max(stems, key=len)] if stems else 1
 
 
 def _currency_code(word: str) -> str:
