@@ -65,6 +65,23 @@ FACILITY_NOUNS = frozenset(
     }
 )
 
+# Words that point back to a thing named before: "на этом предприятии", "для него".
+DEMONSTRATIVES = frozenset({"этот", "это", "данный", "указанный"})
+PRONOUNS = frozenset({"он", "она", "оно"})
+# Nouns that, pointed at, stand for whatever thing was spoken of last.
+REFERRING_NOUNS = FACILITY_NOUNS | {
+    "предприятие",
+    "объект",
+    "проект",
+    "производство",
+    "площадка",
+    "компания",
+    "инвестор",
+}
+# "будущая станция" is the one just spoken of; "третий ветропарк", "новый завод" are not.
+BACK_ADJECTIVES = frozenset({"будущий", "этот", "данный", "указанный"})
+ANOTHER_ADJECTIVES = frozenset({"другой", "очередной"})
+
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 REGION_WORDS = frozenset({"регион", "область", "республика", "страна", "казахстан"})
@@ -79,6 +96,9 @@ class _Subject:
 
     text: str
     entity: Entity | None
+    # "третий ветропарк", "другой инвестор": a thing besides the ones before it, whose
+    # figures are its own even where they repeat an earlier one.
+    another: bool = False
 
 
 def extract_facts(
@@ -96,6 +116,8 @@ def extract_from_lines(
     paragraph = -1
     discourse: Entity | None = None
     last_mention: NumberMention | None = None
+    # The thing spoken of last, named or not: what "этот объект" or "для него" refers to.
+    previous: _Subject | None = None
     main = _main_subject(lines, gazetteer)
     opening = next((i for i, line in enumerate(lines) if line.kind is LineKind.BODY), -1)
     for sentence in split_sentences(lines):
@@ -107,8 +129,11 @@ def extract_from_lines(
         if not any(ch.isdigit() for ch in sentence.text):
             # no figure here; the sentence still says what the paragraph is about
             discourse = _next_discourse(discourse, entity_offsets, [])
+            mentioned = _mentioned(_analyse(sentence.text), entity_offsets, sentence.text)
+            previous = mentioned or previous
             continue
         tokens = _analyse(sentence.text)
+        referred = previous if _refers_back(tokens) else None
         lemmas = frozenset(t[0] for t in tokens)
         regional = bool(lemmas & REGION_WORDS) or any(e.kind == "region" for _, e in entity_offsets)
         lead_tokens = _analyse(sentence.lead)
@@ -119,7 +144,7 @@ def extract_from_lines(
             periods = [
                 PeriodMention(-1, -1, p.period) for p in find_periods(sentence.lead, document_year)
             ]
-        facts_here: list[ExtractedFact] = []
+        facts_here: list[tuple[ExtractedFact, bool]] = []
         for mention in mentions:
             position = _token_at(tokens, mention.number_start)
             period = (
@@ -151,7 +176,14 @@ def extract_from_lines(
                 ):
                     carried = main
             subject = _subject_for(
-                mention, entity_offsets, carried, sentence.text, tokens, gazetteer
+                mention,
+                entity_offsets,
+                carried,
+                sentence.text,
+                tokens,
+                gazetteer,
+                previous=previous,
+                referred=referred,
             )
             if metric is Metric.PROJECT_COST and status is Status.ACTUAL and not _has_past(tokens):
                 status = Status.PLAN  # what a project "стоит" is the cost of what is to be built
@@ -168,35 +200,84 @@ def extract_from_lines(
                 noun=mention.noun,
             )
             facts_here.append(
-                ExtractedFact(
-                    topic=topic,
-                    subject=subject.text,
-                    entity_key=entity.key if entity else None,
-                    metric=metric.value,
-                    value=canonical(mention.value),
-                    unit=unit,
-                    period=period,
-                    status=status,
-                    qualifier=mention.qualifier,
-                    quote=sentence.text,
-                    start=sentence.start,
-                    end=sentence.end,
+                (
+                    ExtractedFact(
+                        topic=topic,
+                        subject=subject.text,
+                        entity_key=entity.key if entity else None,
+                        metric=metric.value,
+                        value=canonical(mention.value),
+                        unit=unit,
+                        period=period,
+                        status=status,
+                        qualifier=mention.qualifier,
+                        quote=sentence.text,
+                        start=sentence.start,
+                        end=sentence.end,
+                    ),
+                    subject.another,
                 )
             )
-        for fact in facts_here:
+        for fact, another in facts_here:
             # An article that repeats its own figure ("ветропарк на 150 МВт") states one fact.
             key = (fact.value, fact.unit, fact.topic, fact.period)
-            earlier = seen.get(key)
-            if earlier is not None and (
-                earlier == fact.entity_key or earlier is None or fact.entity_key is None
+            earlier = seen.get(key, ...)
+            if (
+                earlier is not ...
+                and not another
+                and (earlier == fact.entity_key or earlier is None or fact.entity_key is None)
             ):
                 continue
             seen[key] = fact.entity_key
             facts.append(fact)
         if mentions:
             last_mention = mentions[-1]
-        discourse = _next_discourse(discourse, entity_offsets, facts_here)
+        stated = [fact for fact, _ in facts_here]
+        discourse = _next_discourse(discourse, entity_offsets, stated)
+        previous = _spoken_of(stated, gazetteer) or previous
     return facts
+
+
+def _refers_back(tokens: list[AnalysedToken]) -> bool:
+    """The sentence points at a thing named before: "на этом объекте", "данного
+    предприятия", "для него"."""
+    for index, (lemma, _, pos, _) in enumerate(tokens):
+        if lemma in DEMONSTRATIVES:
+            following = [t for t in tokens[index + 1 : index + 3] if t[2] == "NOUN"]
+            if following and following[0][0] in REFERRING_NOUNS:
+                return True
+        if lemma in PRONOUNS and pos == "NPRO" and index and tokens[index - 1][2] == "PREP":
+            return True
+    return False
+
+
+def _mentioned(
+    tokens: list[AnalysedToken], entities: list[tuple[int, Entity]], text: str
+) -> _Subject | None:
+    """The thing a sentence without figures brings up: the one named thing it mentions,
+    else a facility it introduces, else the one town it names."""
+    specific = {e.key: e for _, e in entities if e.kind not in GENERAL_KINDS}
+    if len(specific) == 1:
+        entity = next(iter(specific.values()))
+        return _Subject(entity.name_ru, entity)
+    for index, (lemma, offset, pos, _) in enumerate(tokens):
+        if pos == "NOUN" and lemma in FACILITY_NOUNS:
+            if index and tokens[index - 1][0] in DEMONSTRATIVES:
+                return None  # it speaks of the thing before
+            return _Subject(facility_label(lemma, text, offset), None)
+    towns = {e.key: e for _, e in entities if e.kind != "region"}
+    if len(towns) == 1:
+        entity = next(iter(towns.values()))
+        return _Subject(entity.name_ru, entity)
+    return None
+
+
+def _spoken_of(facts: list[ExtractedFact], gazetteer: Gazetteer) -> _Subject | None:
+    """The subject of a sentence's last figure, unless that is the region as a whole."""
+    if not facts or facts[-1].entity_key == REGION_KEY or not facts[-1].subject:
+        return None
+    fact = facts[-1]
+    return _Subject(fact.subject, gazetteer.get(fact.entity_key))
 
 
 def _analyse(text: str | None) -> list[AnalysedToken]:
@@ -341,18 +422,27 @@ def _subject_for(
     text: str,
     tokens: list[AnalysedToken],
     gazetteer: Gazetteer,
+    *,
+    previous: _Subject | None = None,
+    referred: _Subject | None = None,
 ) -> _Subject:
-    """The figure's subject: a named thing near it, a thing the sentence introduces,
-    what the paragraph or the article is about, a name in quotes, a town, the region."""
+    """The figure's subject: a named thing near it, the thing the sentence points back
+    at, a thing the sentence introduces, what the paragraph or the article is about, a
+    name in quotes, a town, the region."""
     specific = [(offset, e) for offset, e in entities if e.kind not in GENERAL_KINDS]
     if specific:
         _, entity = min(specific, key=lambda item: _distance(item[0], mention))
         return _Subject(entity.name_ru, entity)
-    facility = _facility_before(tokens, mention, text)
-    if facility is not None and not (
-        carried is not None and facility.split()[0].lower() in _subject_lemmas(carried)
-    ):
-        return _Subject(facility, None)
+    if referred is not None:
+        return referred
+    introduced = _facility_before(tokens, mention, text)
+    if introduced is not None:
+        noun = introduced.subject.text.split()[0].lower()
+        if carried is not None and noun in _subject_lemmas(carried):
+            return carried  # "аэропорт" in a paragraph about the airport
+        if introduced.bare and previous is not None:
+            return previous  # "будущей станции", "на станции": the one just spoken of
+        return introduced.subject
     if carried is not None:
         return carried
     named = _named_subject(text, mention)
@@ -388,7 +478,17 @@ def _subject_lemmas(subject: _Subject) -> frozenset[str]:
     return names | KIND_NOUNS.get(entity.kind, frozenset())
 
 
-def _facility_before(tokens: list[AnalysedToken], mention: NumberMention, text: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Introduced:
+    """A thing named by a common noun before a figure."""
+
+    subject: _Subject
+    bare: bool  # only the noun ("на станции", "будущей станции"): it refers back
+
+
+def _facility_before(
+    tokens: list[AnalysedToken], mention: NumberMention, text: str
+) -> _Introduced | None:
     """A thing the sentence introduces ("ветроэлектростанции мощностью 150 МВт")."""
     for index in range(len(tokens) - 1, -1, -1):
         lemma, offset, pos, _ = tokens[index]
@@ -396,7 +496,12 @@ def _facility_before(tokens: list[AnalysedToken], mention: NumberMention, text: 
             continue
         if mention.start - offset > 90:
             return None
-        return facility_label(lemma, text, offset)
+        label = facility_label(lemma, text, offset)
+        word, _, word_pos, grammemes = tokens[index - 1] if index else ("", 0, None, frozenset())
+        another = "Anum" in grammemes or word in ANOTHER_ADJECTIVES
+        described = word_pos in {"ADJF", "PRTF"} and word not in BACK_ADJECTIVES
+        bare = label.casefold() == lemma and not described and not another
+        return _Introduced(_Subject(label, None, another), bare)
     return None
 
 

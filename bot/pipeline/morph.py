@@ -33,6 +33,11 @@ LEMMA_OVERRIDES: dict[str, str] = {
     "млрд": "млрд",
     "трлн": "трлн",
     "тыс": "тыс",
+    # compounds the dictionary lacks, in their case forms
+    **{
+        f"ветропарк{ending}": "ветропарк"
+        for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах")
+    },
 }
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)

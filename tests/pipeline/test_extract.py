@@ -80,3 +80,32 @@ def test_a_thing_the_title_introduces_is_the_subject_of_the_opening_paragraph() 
 def test_trains_a_day_are_a_daily_throughput() -> None:
     (fact,) = facts_of("Через станцию ежесуточно проходят до 25 пар грузовых поездов.\n")
     assert (fact.unit, fact.topic) == ("train pairs/day", Topic.CARGO)
+
+
+def test_a_figure_about_this_enterprise_belongs_to_the_one_named_before() -> None:
+    (jobs,) = facts_of(
+        "В Темиртау построят завод по выпуску цементной продукции. "
+        "На данном предприятии будут трудоустроены 400 человек.\n"
+    )
+    assert jobs.subject == "Завод по выпуску цементной продукции"
+    assert jobs.status is Status.PLAN
+
+
+def test_a_pronoun_after_a_preposition_refers_to_the_town_named_before() -> None:
+    (events,) = facts_of(
+        "Особое внимание уделят Шахтинску. Для него утвердили программу, "
+        "в которую вошли 40 мероприятий.\n"
+    )
+    assert events.entity_key == "shakhtinsk"
+
+
+def test_a_bare_noun_refers_back_an_ordinal_one_is_another_thing() -> None:
+    first, stations, another = facts_of(
+        "Компания построит солнечную электростанцию мощностью 100 МВт. "
+        "На станции установят 200 тысяч панелей. "
+        "Мощность второй станции тоже составит 100 МВт.\n"
+    )
+    assert first.subject.startswith("Электростанция")
+    assert stations.subject == first.subject
+    # The same figure about another station is a fact of its own, not a repeat.
+    assert another.value == first.value and another.subject != first.subject
