@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|chat|migrate|ingest|digest|facts] ...`."""
+"""Command line: `python -m bot [run|chat|migrate|ingest|digest|facts|charts] ...`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,11 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument("--db", help="database URL (default: DATABASE_URL)")
     facts.add_argument("--topic", help="only this topic")
     facts.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    charts = commands.add_parser("charts", help="draw every chart the bot can send to PNG files")
+    charts.add_argument("--out", required=True, help="folder for the PNG files")
+    charts.add_argument("--language", help="only this language: ru or kk (default: both)")
+    charts.add_argument("--db", help="database URL (default: DATABASE_URL)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -63,6 +70,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.pipeline.cli import run_facts
 
         return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
+    if command == "charts":
+        from bot.i18n import LANGUAGES
+
+        # Checked here, not by argparse: bot.i18n imports aiogram, too slow for every command.
+        if args.language and args.language not in LANGUAGES:
+            parser.error(f"--language: one of {', '.join(LANGUAGES)}")
+        from bot.charts.cli import run_charts
+
+        languages = (args.language,) if args.language else LANGUAGES
+        return asyncio.run(run_charts(url, Path(args.out), languages))
     if command == "digest":
         from bot.digests.cli import run_digest
 
