@@ -38,7 +38,7 @@ async def run() -> list[Figure]:
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        stored_rate = await _stored_rate(url, variants, gazetteer)
+        stored_rate = await _stored_rate(url, raw, variants, gazetteer)
     figures = [
         Figure("ingest_pipeline_throughput", pipeline_rate, "docs/s", ">= 50 docs/s"),
         Figure("ingest_to_sqlite_throughput", stored_rate, "docs/s", ">= 50 docs/s"),
@@ -48,19 +48,28 @@ async def run() -> list[Figure]:
         print(skipped("ingest_to_postgresql_throughput"), flush=True)
         return figures
     async with throwaway_database(server, "bench") as url:
-        postgres_rate = await _stored_rate(url, variants, gazetteer)
+        postgres_rate = await _stored_rate(url, raw, variants, gazetteer)
     figures.append(
         Figure("ingest_to_postgresql_throughput", postgres_rate, "docs/s", ">= 50 docs/s")
     )
     return figures
 
 
-async def _stored_rate(url: str, variants: list[tuple[str, bytes]], gazetteer: Gazetteer) -> float:
+async def _stored_rate(
+    url: str,
+    warm_up: list[tuple[str, bytes]],
+    variants: list[tuple[str, bytes]],
+    gazetteer: Gazetteer,
+) -> float:
     """Documents a second through the whole ingest, one transaction each, into `url`."""
     await migrate(url)
     engine = create_engine(url)
     try:
         factory = create_session_factory(engine)
+        # Untimed: the first stored fact loads the label catalogs that the search index
+        # needs (aiogram's i18n, seconds to import), once per process as in the bot.
+        for name, data in warm_up:
+            await ingest_document(factory, parse_document(name, data, None), gazetteer)
         started = time.perf_counter()
         for name, data in variants:
             await ingest_document(factory, parse_document(name, data, None), gazetteer)
