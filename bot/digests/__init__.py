@@ -13,9 +13,10 @@ The exactly-once protocol (see `bot.digests.fanout`):
    never sent again, but counted as delivered and flagged `uncertain`.
 
 So a restart never repeats a message. The residual window is the part in flight when a
-process dies — between the committed `sending` mark and the committed outcome, at most
-`in_flight` messages (marked, then waiting for an overall send slot or on the way): each
-arrives at most once (it is lost only if the process died before
-the request left). Beyond that only Telegram itself can repeat a message: a request whose
-answer was lost in the network (a timeout) is retried, and Telegram has no idempotency key.
+process dies — between the committed `sending` mark and the committed outcome. A message
+is marked only once it holds its overall send slot, right before the request leaves, so
+these are the requests in the air: each arrives at most once (it is lost only if the
+process died before the request left). Beyond that only Telegram itself can repeat a
+message: a request whose answer was lost in the network (a timeout) is retried, and
+Telegram has no idempotency key.
 """

@@ -323,19 +323,21 @@ class DigestFanout:
         """One request with its bookkeeping: marked before, recorded after. Runs to the end
         even when the fan-out is being stopped.
 
-        The overall slot is taken after the mark is committed, so the request leaves on
-        its slot however long the commit took; `in_flight` bounds how many marked
-        messages wait for a slot (and so what a crash can leave in doubt)."""
+        The overall slot is taken first and the mark committed inside it, right before
+        the request leaves: a message is "maybe sent" only while it is on its way, never
+        while it waits for a slot, which keeps what a crash can leave in doubt to the
+        requests in the air. (The limiter counts a request from its slot, so a slow commit
+        only makes it leave later than counted: the rate still holds.)"""
         total = len(pages)
         lease_until = self.clock() + self.config.lease
         token = delivery.claimed_by or ""
-        marked = await journal.mark_sending(
-            SendingMark(delivery.id, token, part, total, lease_until)
-        )
-        if not marked:
-            return LOST_CLAIM
         try:
             async with self.limiter.sending():
+                marked = await journal.mark_sending(
+                    SendingMark(delivery.id, token, part, total, lease_until)
+                )
+                if not marked:
+                    return LOST_CLAIM
                 await self.bot.send_message(
                     chat_id,
                     pages[part],
