@@ -623,7 +623,9 @@ class DeliveryRepository:
         self, delivery: Delivery, state: DeliveryState, *, now: datetime, error: str | None = None
     ) -> bool:
         """A final state other than sent: empty, gone or failed. Gone also turns the
-        chat's subscription off."""
+        chat's subscription off. A failed digest gives its window back: unless a later
+        digest was claimed meanwhile, the subscriber's next digest starts where this one
+        did, so its facts come late rather than never."""
         changed = await self._change(
             delivery,
             [DeliveryState.PENDING, DeliveryState.SENDING],
@@ -635,6 +637,15 @@ class DeliveryRepository:
         if changed and state is DeliveryState.GONE:
             await SubscriptionRepository(self._session).deactivate(
                 delivery.chat_id, (error or "gone")[:32]
+            )
+        if changed and state is DeliveryState.FAILED:
+            await self._session.execute(
+                update(SubscriptionRecord)
+                .where(
+                    SubscriptionRecord.chat_id == delivery.chat_id,
+                    SubscriptionRecord.cursor == delivery.window_to,
+                )
+                .values(cursor=delivery.window_from)
             )
         return changed
 

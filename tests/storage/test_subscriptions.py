@@ -211,6 +211,28 @@ async def test_a_gone_chat_loses_its_subscription(session_factory: Factory) -> N
     assert current.deactivated_reason == "bot was blocked by the user"
 
 
+async def test_a_failed_digest_gives_its_facts_to_the_next_one(session_factory: Factory) -> None:
+    subscribed = WEDNESDAY_10 - timedelta(days=1)
+    await add(session_factory, 1, 2, at=subscribed)
+    failed, later = await claim(session_factory, "a/0", WEDNESDAY_10)
+    async with session_factory() as session:
+        deliveries = DeliveryRepository(session)
+        assert await deliveries.finish(failed, DeliveryState.FAILED, now=WEDNESDAY_10, error="x")
+        await session.commit()
+    # Chat 1's next digest starts where the failed one did; chat 2's where its own ended.
+    thursday_10 = WEDNESDAY_10 + timedelta(days=1)
+    nexts = {d.chat_id: d for d in await claim(session_factory, "a/1", thursday_10)}
+    assert nexts[1].window_from == failed.window_from == subscribed
+    assert nexts[2].window_from == later.window_to
+    # Once a later digest was claimed, a failure of the earlier one leaves the cursor alone.
+    async with session_factory() as session:
+        assert await DeliveryRepository(session).finish(
+            later, DeliveryState.FAILED, now=thursday_10, error="x"
+        )
+        await session.commit()
+    assert (await subscription(session_factory, 2)).cursor.replace(tzinfo=UTC) == nexts[2].window_to
+
+
 async def test_a_deferred_delivery_waits_for_its_time(session_factory: Factory) -> None:
     await add(session_factory, 1, at=WEDNESDAY_10 - timedelta(days=1))
     [delivery] = await claim(session_factory, "a/0", WEDNESDAY_10)
