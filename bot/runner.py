@@ -9,7 +9,9 @@ import logging
 from bot.app import create_bot, create_dispatcher
 from bot.commands import set_bot_commands
 from bot.config import Settings
-from bot.digests.scheduler import create_fanout, run_scheduler
+from bot.digests.scheduler import create_fanout, run_scheduler, send_limits
+from bot.outgoing import OverallSendLimit
+from bot.shared_limiter import create_limiter
 from bot.storage.db import create_engine, create_session_factory, migrate
 
 log = logging.getLogger(__name__)
@@ -29,13 +31,19 @@ async def run_bot(settings: Settings) -> int:
         return 1
     await migrate(settings.database_url)
     engine = create_engine(settings.database_url)
-    bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+    token = settings.bot_token.get_secret_value()
+    # One overall send rate for the answers and the digests (across replicas with Redis).
+    limiter = create_limiter(token, settings.redis_url, send_limits(settings))
+    bot = create_bot(token, settings.telegram_api_url)
+    bot.session.middleware(OverallSendLimit(limiter))
+    # The fan-out takes its slots itself, on a bot of its own.
+    digest_bot = create_bot(token, settings.telegram_api_url)
     session_factory = create_session_factory(engine)
     dispatcher = create_dispatcher(settings, session_factory)
-    digests = asyncio.create_task(
-        run_scheduler(create_fanout(bot, session_factory, settings, dispatcher["i18n"])),
-        name="digest-scheduler",
+    fanout = create_fanout(
+        digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
+    digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
     try:
         await set_bot_commands(bot, dispatcher["i18n"])
         if settings.webhook_url:
@@ -50,5 +58,6 @@ async def run_bot(settings: Settings) -> int:
         with contextlib.suppress(asyncio.CancelledError):
             await digests
         await bot.session.close()
+        await digest_bot.session.close()
         await engine.dispose()
     return 0
