@@ -50,8 +50,9 @@ def create_dispatcher(
     )
     # Every update asks for its chat's language first; the answers are kept (in Redis
     # with REDIS_URL, so that every replica sees a choice at once).
-    languages = create_language_cache(settings.redis_url)
-    dispatcher.shutdown.register(languages.close)
+    languages = create_language_cache(settings.redis_url, single_process=not settings.webhook_url)
+    if languages is not None:
+        dispatcher.shutdown.register(languages.close)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, languages))
     setup_i18n(dispatcher)
     for router in feature_routers():

@@ -4,9 +4,10 @@ Every update asks for its chat's language before anything else happens, and the 
 changes only when someone presses a /lang button. Asking the store each time would be
 most of the cost of a cached answer, so the answers are kept:
 
-- in one process (SQLite, polling), in memory: the process makes every change itself;
+- in one process (long polling), in memory: the process makes every change itself;
 - with several replicas (`REDIS_URL`), in Redis, so that a choice made through one
-  replica is what every other one sees at once.
+  replica is what every other one sees at once; webhook replicas without Redis keep
+  nothing and ask the store.
 
 The store stays the truth. A choice is written to the store and committed first, and
 only then to the cache; what the cache does not know is read from the store and kept.
@@ -116,5 +117,10 @@ class RedisLanguageCache:
         await self._redis.aclose()
 
 
-def create_language_cache(redis_url: str | None) -> LanguageCache:
-    return RedisLanguageCache(redis_url) if redis_url else MemoryLanguageCache()
+def create_language_cache(redis_url: str | None, *, single_process: bool) -> LanguageCache | None:
+    """In Redis when there is one; in memory only when this process is the bot's only
+    one (long polling: Telegram serves updates to one consumer); else none: replicas
+    without Redis ask the store, as each may hear of a choice made through another."""
+    if redis_url:
+        return RedisLanguageCache(redis_url)
+    return MemoryLanguageCache() if single_process else None

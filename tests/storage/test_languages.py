@@ -12,7 +12,12 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.db import store_of
-from bot.storage.languages import NO_CHOICE, MemoryLanguageCache, RedisLanguageCache
+from bot.storage.languages import (
+    NO_CHOICE,
+    MemoryLanguageCache,
+    RedisLanguageCache,
+    create_language_cache,
+)
 from bot.storage.models import ChatRecord
 from bot.storage.repositories import ChatRepository
 
@@ -134,3 +139,13 @@ async def test_a_choice_made_through_one_replica_is_seen_by_another(
         assert await language_of(session_factory, first, chat_id) == "ru"
     finally:
         await first.forget(store, chat_id)
+
+
+async def test_where_the_answers_are_kept() -> None:
+    polling = create_language_cache(None, single_process=True)
+    assert isinstance(polling, MemoryLanguageCache)
+    # Webhook replicas without Redis would each keep their own: they keep none.
+    assert create_language_cache(None, single_process=False) is None
+    shared = create_language_cache("redis://127.0.0.1:6379/0", single_process=False)
+    assert isinstance(shared, RedisLanguageCache)
+    await shared.close()
