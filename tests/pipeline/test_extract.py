@@ -109,3 +109,11 @@ def test_a_bare_noun_refers_back_an_ordinal_one_is_another_thing() -> None:
     assert stations.subject == first.subject
     # The same figure about another station is a fact of its own, not a repeat.
     assert another.value == first.value and another.subject != first.subject
+
+
+def test_what_a_budget_provides_for_is_a_plan() -> None:
+    provided, laid = facts_of(
+        "Бюджетом области предусмотрено 12 млрд тенге на ремонт дорог. "
+        "Акимат заложил в бюджет еще 4 млрд тенге на освещение.\n"
+    )
+    assert provided.status is laid.status is Status.PLAN
