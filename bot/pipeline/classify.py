@@ -482,12 +482,19 @@ def status_for(
     position: int,
     period: Period | None,
     document_year: int | None,
+    *,
+    design: bool = False,
 ) -> Status:
     """Plan or actual for the figure at token `position`.
 
     The nearest marker decides: words of planning or a future verb say plan; a past
     verb, a short past participle ("вложено"), "уже" or a verb of present state say
-    actual. A target period ("до 2028 года") or a future year says plan whatever the verb.
+    actual. A target period ("till 2028") or a future year says plan whatever the verb.
+
+    A `design` figure (a plant's capacity, a station's power) is what the thing is
+    built for: "мощность завода составит 95 тыс. тонн" describes it, so a future verb
+    alone does not make it a plan; words of planning ("будущей", "может составить",
+    "планируется") still do.
     """
     if period is not None:
         target = document_year is None or period.sort_year >= document_year
@@ -507,6 +514,8 @@ def status_for(
         # "будут введены": a past participle after a future "быть" is a plan
         if future_auxiliary and pos == "PRTS":
             marker = Status.PLAN
+        if design and marker is Status.PLAN and lemma not in PLAN_WORDS:
+            marker = None
         if pos != "PUNCT":
             future_auxiliary = lemma == "быть" and "futr" in grammemes
         if marker is None:

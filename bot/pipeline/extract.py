@@ -84,6 +84,8 @@ ANOTHER_ADJECTIVES = frozenset({"другой", "очередной"})
 
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
+# What a thing is built for: its figures describe it, whatever the tense.
+DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER})
 REGION_WORDS = frozenset({"регион", "область", "республика", "страна", "казахстан"})
 WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -152,17 +154,21 @@ def extract_from_lines(
                 if mention.change_from
                 else _period_for(mention, periods, sentence.text, mentions)
             )
+            window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
+            change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
+            metric = metric_for(mention.unit, mention.noun, context, window, change=change)
             if mention.change_from:
                 status = Status.ACTUAL
             elif mention.change_to:
                 status = Status.PLAN
             else:
                 status = status_for(
-                    lead_tokens + tokens, len(lead_tokens) + position, period, document_year
+                    lead_tokens + tokens,
+                    len(lead_tokens) + position,
+                    period,
+                    document_year,
+                    design=metric in DESIGN_METRICS,
                 )
-            window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
-            change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
-            metric = metric_for(mention.unit, mention.noun, context, window, change=change)
             # Region-wide sentences and rates speak of the region, not of the paragraph's thing.
             carried = None
             if not regional and metric not in REGION_METRICS:

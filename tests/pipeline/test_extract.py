@@ -117,3 +117,10 @@ def test_what_a_budget_provides_for_is_a_plan() -> None:
         "Акимат заложил в бюджет еще 4 млрд тенге на освещение.\n"
     )
     assert provided.status is laid.status is Status.PLAN
+
+
+def test_a_design_capacity_describes_the_plant_a_possible_one_is_a_plan() -> None:
+    (design,) = facts_of("Мощность строящегося завода составит 120 тыс. тонн стали в год.\n")
+    (possible,) = facts_of("Мощность электростанции может составить 300 МВт.\n")
+    assert design.status is Status.ACTUAL
+    assert possible.status is Status.PLAN
