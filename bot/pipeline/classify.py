@@ -299,9 +299,13 @@ def topic_for(
     subject_topic: Topic | None,
     metric: Metric,
     noun: str | None = None,
+    in_zone: bool = False,
 ) -> Topic:
-    """The topic of one figure."""
+    """The topic of one figure; `in_zone`: its subject is a project the story places in
+    a special economic or industrial zone, whose investment and jobs are the zone's."""
     about_zone = subject_kind == "zone"
+    if in_zone:
+        lemmas = {*lemmas, "сэз"}
     if metric is Metric.PRICE:
         return Topic.OTHER
     if unit == "jobs" or metric is Metric.JOBS:
@@ -348,6 +352,11 @@ def topic_for(
     if set(lemmas) & PRODUCTION_WORDS and unit in {"t", "MW"}:
         return Topic.PRODUCTION
     return Topic.OTHER
+
+
+def zone_context(lemmas: Collection[str]) -> bool:
+    """The words speak of a special economic or industrial zone."""
+    return _zone_context(lemmas)
 
 
 def _zone_context(lemmas: Collection[str]) -> bool:

@@ -11,7 +11,7 @@ from functools import cache
 from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
-from bot.pipeline.classify import metric_for, status_for, topic_for
+from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
 from bot.pipeline.morph import lemmas_of, lemmatize, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
@@ -121,6 +121,8 @@ def extract_from_lines(
     # The thing spoken of last, named or not: what "этот объект" or "для него" refers to.
     previous: _Subject | None = None
     main = _main_subject(lines, gazetteer)
+    # "в СЭЗ «Сарыарка» строят завод": the story's project stands in a zone.
+    story_in_zone = _title_in_zone(lines)
     opening = next((i for i, line in enumerate(lines) if line.kind is LineKind.BODY), -1)
     for sentence in split_sentences(lines):
         if sentence.paragraph != paragraph:
@@ -204,6 +206,7 @@ def extract_from_lines(
                 subject_topic=entity.topic if entity else None,
                 metric=metric,
                 noun=mention.noun,
+                in_zone=story_in_zone and not regional and _is_project(subject),
             )
             facts_here.append(
                 (
@@ -242,6 +245,19 @@ def extract_from_lines(
         discourse = _next_discourse(discourse, entity_offsets, stated)
         previous = _spoken_of(stated, gazetteer) or previous
     return facts
+
+
+def _title_in_zone(lines: list[Line]) -> bool:
+    """The title places the story in a zone."""
+    head = [line for line in lines if line.kind is not LineKind.NOISE]
+    first_body = next((i for i, line in enumerate(head) if line.kind is LineKind.BODY), 0)
+    return any(zone_context(lemmatize(line.text)) for line in head[:first_body])
+
+
+def _is_project(subject: _Subject) -> bool:
+    """A company, a plant, a facility: not a place, not a zone itself."""
+    entity = subject.entity
+    return bool(subject.text) and (entity is None or entity.kind not in {*GENERAL_KINDS, "zone"})
 
 
 def _refers_back(tokens: list[AnalysedToken]) -> bool:

@@ -124,3 +124,17 @@ def test_a_design_capacity_describes_the_plant_a_possible_one_is_a_plan() -> Non
     (possible,) = facts_of("Мощность электростанции может составить 300 МВт.\n")
     assert design.status is Status.ACTUAL
     assert possible.status is Status.PLAN
+
+
+def test_a_project_the_title_places_in_a_zone_brings_its_money_and_jobs_there() -> None:
+    text = (
+        "В индустриальной зоне «Сарань» построят завод по выпуску труб\n\n"
+        "Компания «ТрубСталь» вложит в строительство 40 млрд тенге. "
+        "На заводе будут работать 350 человек.\n"
+    )
+    investment, jobs = extract_facts(text, load_gazetteer(), document_year=2025)
+    assert investment.topic is jobs.topic is Topic.ZONES
+    # The same story without the zone is about investment and jobs.
+    elsewhere = text.replace("В индустриальной зоне «Сарань»", "В Темиртау")
+    investment, jobs = extract_facts(elsewhere, load_gazetteer(), document_year=2025)
+    assert (investment.topic, jobs.topic) == (Topic.INVESTMENTS, Topic.JOBS)
