@@ -12,7 +12,7 @@ from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
 from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
-from bot.pipeline.morph import lemmas_of, lemmatize, parses
+from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
 from bot.pipeline.periods import PeriodMention, find_periods
@@ -81,6 +81,10 @@ REFERRING_NOUNS = FACILITY_NOUNS | {
 # "будущая станция" is the one just spoken of; "третий ветропарк", "новый завод" are not.
 BACK_ADJECTIVES = frozenset({"будущий", "этот", "данный", "указанный"})
 ANOTHER_ADJECTIVES = frozenset({"другой", "очередной"})
+
+# A price is for an amount of something: "за тонну «орешка»", "уголь продается по …".
+PRICE_AMOUNTS = frozenset({"тонна", "килограмм", "кг", "литр", "кубометр", "центнер", "мешок"})
+SALE_VERBS = frozenset({"продаваться", "реализовываться", "стоить", "отпускаться"})
 
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
@@ -193,6 +197,11 @@ def extract_from_lines(
                 previous=previous,
                 referred=referred,
             )
+            if metric is Metric.PRICE and (
+                subject.entity is None or subject.entity.kind in GENERAL_KINDS
+            ):
+                goods = _priced_goods(tokens, sentence.text)
+                subject = _Subject(goods, None) if goods else subject
             if metric is Metric.PROJECT_COST and status is Status.ACTUAL and not _has_past(tokens):
                 status = Status.PLAN  # what a project "стоит" is the cost of what is to be built
             unit = mention.unit
@@ -258,6 +267,61 @@ def _is_project(subject: _Subject) -> bool:
     """A company, a plant, a facility: not a place, not a zone itself."""
     entity = subject.entity
     return bool(subject.text) and (entity is None or entity.kind not in {*GENERAL_KINDS, "zone"})
+
+
+def _priced_goods(tokens: list[AnalysedToken], text: str) -> str | None:
+    """What a price is for: the goods after "за тонну" ("за тонну «орешка»" → "Орешек"),
+    else the subject of a verb of selling ("шубаркольский уголь продается по …")."""
+    for index, (lemma, *_) in enumerate(tokens):
+        if lemma in PRICE_AMOUNTS and index and tokens[index - 1][0] == "за":
+            phrase = _phrase_after(tokens, index + 1, text)
+            if phrase:
+                return phrase
+    for index, (lemma, *_) in enumerate(tokens):
+        if lemma in SALE_VERBS:
+            phrase = _phrase_before(tokens, index, text)
+            if phrase:
+                return phrase
+    return None
+
+
+def _surface(text: str, offset: int) -> str:
+    match = TOKEN.match(text, offset)
+    return match.group() if match else ""
+
+
+def _phrase_after(tokens: list[AnalysedToken], start: int, text: str) -> str | None:
+    """Adjectives and the noun they lead to, in the genitive, as a nominative phrase."""
+    words: list[str] = []
+    for lemma, offset, pos, grammemes in tokens[start : start + 5]:
+        if pos == "PUNCT" and lemma in {"«", "»", '"'}:
+            continue
+        word = _surface(text, offset)
+        if any(p[1] in {"ADJF", "PRTF"} and "gent" in p[2] for p in parses(word)):
+            words.append(nominative(word))
+            continue
+        if pos == "NOUN" and "gent" in grammemes:
+            words.append(nominative(word))
+            return " ".join(words).capitalize()
+        break
+    return None
+
+
+def _phrase_before(tokens: list[AnalysedToken], verb: int, text: str) -> str | None:
+    """The nominative noun right before a verb, with its adjectives."""
+
+    def nominative_as(index: int, kinds: set[str]) -> bool:
+        word = _surface(text, tokens[index][1])
+        return any(p[1] in kinds and "nomn" in p[2] for p in parses(word))
+
+    index = verb - 1
+    if index < 0 or not nominative_as(index, {"NOUN"}):
+        return None
+    words = [_surface(text, tokens[index][1])]
+    while index > 0 and nominative_as(index - 1, {"ADJF", "PRTF"}):
+        index -= 1
+        words.insert(0, _surface(text, tokens[index][1]))
+    return " ".join(words).capitalize()
 
 
 def _refers_back(tokens: list[AnalysedToken]) -> bool:
@@ -370,9 +434,10 @@ PER_UNIT_NOUNS = {"тонна": "t", "литр": "l", "кубометр": "m3", 
 def _per_unit(unit: str, tokens: list[AnalysedToken]) -> str:
     """A price whose sentence speaks of one tonne (litre, …) is a price per that unit:
     "тонна угля обходится в 19 тыс. тг", "за тонну просят до 24 тыс. тенге"."""
-    for lemma, _offset, pos, grammemes in tokens:
+    for index, (lemma, _offset, pos, grammemes) in enumerate(tokens):
         per = PER_UNIT_NOUNS.get(lemma)
-        if per and pos == "NOUN" and "sing" in grammemes:
+        after_for = index > 0 and tokens[index - 1][0] == "за"  # "за килограмм"
+        if per and pos == "NOUN" and ("sing" in grammemes or after_for):
             return f"{unit}/{per}"
     return unit
 

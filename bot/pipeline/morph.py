@@ -97,6 +97,20 @@ def _parse(word: str) -> list:
         return []
 
 
+def nominative(word: str) -> str:
+    """The word in the nominative, its number kept ("орешка" → "орешек", "говядины" →
+    "говядина"); unchanged where the dictionary cannot say."""
+    folded = fold(word)
+    if not _is_cyrillic(folded):
+        return word
+    for parse in _parse(folded):
+        if "gent" in parse.tag or "accs" in parse.tag or "nomn" in parse.tag:
+            inflected = parse.inflect({"nomn"})
+            if inflected is not None:
+                return str(inflected.word)
+    return word
+
+
 def lemmas_of(word: str) -> frozenset[str]:
     """Every lemma a word may have (a noun and an adjective can share a form)."""
     return frozenset(p[0] for p in parses(word))

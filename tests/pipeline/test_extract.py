@@ -138,3 +138,10 @@ def test_a_project_the_title_places_in_a_zone_brings_its_money_and_jobs_there() 
     elsewhere = text.replace("В индустриальной зоне «Сарань»", "В Темиртау")
     investment, jobs = extract_facts(elsewhere, load_gazetteer(), document_year=2025)
     assert (investment.topic, jobs.topic) == (Topic.INVESTMENTS, Topic.JOBS)
+
+
+def test_a_price_is_for_the_goods_it_names() -> None:
+    (beef,) = facts_of("За килограмм свежей говядины на рынке просят 3 200 тенге.\n")
+    (sugar,) = facts_of("Сахар стоит 520 тенге за килограмм.\n")
+    assert beef.subject == "Свежая говядина" and beef.unit == "KZT/kg"
+    assert sugar.subject == "Сахар"
