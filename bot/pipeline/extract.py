@@ -90,6 +90,7 @@ SALE_VERBS = frozenset({"продаваться", "реализовыватьс�
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 # What a thing is built for: its figures describe it, whatever the tense.
 DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER})
+SECTOR_WORDS = frozenset({"сектор", "отрасль", "промышленность", "экономика", "врп"})
 REGION_WORDS = frozenset({"регион", "область", "республика", "страна", "казахстан"})
 WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -177,7 +178,9 @@ def extract_from_lines(
                 )
             # Region-wide sentences and rates speak of the region, not of the paragraph's thing.
             carried = None
-            if not regional and metric not in REGION_METRICS:
+            # "прирост в промышленном секторе на 5%": a share or change of a whole sector
+            sectoral = mention.unit in {"percent", "times"} and bool(lemmas & SECTOR_WORDS)
+            if not regional and not sectoral and metric not in REGION_METRICS:
                 carried = _Subject(discourse.name_ru, discourse) if discourse else None
                 # a thing the title introduces is the subject of the opening paragraph;
                 # a named one, of the whole article

@@ -145,3 +145,12 @@ def test_a_price_is_for_the_goods_it_names() -> None:
     (sugar,) = facts_of("Сахар стоит 520 тенге за килограмм.\n")
     assert beef.subject == "Свежая говядина" and beef.unit == "KZT/kg"
     assert sugar.subject == "Сахар"
+
+
+def test_a_change_of_a_whole_sector_is_the_regions() -> None:
+    *_, growth = facts_of(
+        "В индустриальной зоне «Сарань» работают 15 предприятий. "
+        "Они дают прирост в обрабатывающей отрасли на 3 процента.\n"
+    )
+    assert (growth.value, growth.unit) == (Decimal(3), "percent")
+    assert growth.entity_key == "karaganda_region"
