@@ -130,15 +130,20 @@ async def ingest_document(
     gazetteer: Gazetteer,
 ) -> IngestReport:
     name = document.meta.file_name
+    async with session_factory() as session:
+        if await DocumentRepository(session).sha256_of(name) == document.meta.sha256:
+            return IngestReport(name, Outcome.UNCHANGED)
+    # Analysed before the write transaction opens, so the transaction stays short: on
+    # PostgreSQL the facts' `added_at` is its start, and digests wait only a few seconds
+    # for facts to settle.
     try:
-        async with session_factory() as session, session.begin():
-            repository = DocumentRepository(session)
-            if await repository.sha256_of(name) == document.meta.sha256:
-                return IngestReport(name, Outcome.UNCHANGED)
-            analysis = analyse(document, gazetteer)
-            result = await repository.store(analysis.meta, analysis.facts)
+        analysis = analyse(document, gazetteer)
     except DocumentError as error:
         return IngestReport(name, Outcome.FAILED, error=str(error))
+    async with session_factory() as session, session.begin():
+        result = await DocumentRepository(session).store(analysis.meta, analysis.facts)
+    if result.unchanged:  # stored meanwhile by another ingest
+        return IngestReport(name, Outcome.UNCHANGED)
     outcome = Outcome.REPLACED if result.existed else Outcome.ADDED
     by_topic = Counter(fact.topic for fact in analysis.facts)
     log.info("ingested %s: %d facts", name, len(analysis.facts))

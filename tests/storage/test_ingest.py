@@ -6,11 +6,15 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
 from bot.domain import Topic
+from bot.pipeline import ingest
 from bot.pipeline.cli import run_facts, run_ingest
 from bot.pipeline.ingest import Outcome, ingest_paths
 from bot.storage.repositories import DocumentRepository, FactRepository
@@ -53,6 +57,57 @@ async def test_a_changed_file_replaces_its_facts(
         sources = await DocumentRepository(session).list_sources()
     assert [str(f.value) for f in facts] == ["52000000000"]
     assert len(sources) == 1
+
+
+async def test_the_write_transaction_opens_after_the_analysis(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Facts' `added_at` is their transaction's start on PostgreSQL: a transaction held
+    open through the analysis would date them before digests can see them."""
+    path = tmp_path / "plant.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    events: list[str] = []
+    analyse = ingest.analyse
+
+    def recorded_analyse(*args: Any, **kwargs: Any) -> ingest.Analysis:
+        result = analyse(*args, **kwargs)
+        events.append("analysed")
+        return result
+
+    def on_begin(connection: Any) -> None:
+        events.append("begin")
+
+    def on_execute(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO FACTS"):
+            events.append("insert fact")
+
+    monkeypatch.setattr(ingest, "analyse", recorded_analyse)
+    engine = session_factory.kw["bind"].sync_engine
+    event.listen(engine, "begin", on_begin)
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        (report,) = await ingest_paths(session_factory, [path], manifest={})
+    finally:
+        event.remove(engine, "begin", on_begin)
+        event.remove(engine, "before_cursor_execute", on_execute)
+    assert report.outcome is Outcome.ADDED
+    first_insert = events.index("insert fact")
+    write_begins = max(i for i, name in enumerate(events[:first_insert]) if name == "begin")
+    assert events.index("analysed") < write_begins
+
+
+async def test_a_file_that_fails_analysis_leaves_its_stored_version_whole(
+    tmp_path: Path, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    path = tmp_path / "plant.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    await ingest_paths(session_factory, [path], manifest={})
+    path.write_text("Похожие статьи\nЛента новостей\n", encoding="utf-8")
+    (report,) = await ingest_paths(session_factory, [path], manifest={})
+    assert report.outcome is Outcome.FAILED
+    assert await count_facts(session_factory) == 2
 
 
 async def test_bad_files_are_reported_and_the_rest_still_ingests(
