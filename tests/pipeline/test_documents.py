@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain import DatePrecision
-from bot.pipeline.documents import DocumentError, ManifestEntry, read_document
+from bot.pipeline.documents import DocumentError, ManifestEntry, parse_document, read_document
 
 ARTICLE = "В области построят завод. Инвестиции составят 12 млрд тенге.\n"
 
@@ -38,6 +38,97 @@ def test_a_weekday_widget_is_not_a_publication_date(tmp_path: Path) -> None:
     path = write(tmp_path, "c.txt", ("Среда, 3 апреля, 2024\n" + ARTICLE).encode())
     meta = read_document(path, {}).meta
     assert (meta.published, meta.precision) == (None, DatePrecision.UNKNOWN)
+
+
+TITLE = "В области построят завод по выпуску труб\n"
+SEPTEMBER_11 = date(2025, 9, 11)
+
+
+def published(text: str) -> tuple[date | None, DatePrecision]:
+    meta = parse_document("page.txt", text.encode(), None).meta
+    return meta.published, meta.precision
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "11.09.2025",
+        "11.09.2025 13:40",
+        "11.09.2025, 13:40 | Просмотров: 1 204",
+        "от 11.09.2025",
+        "Новости Example.kz от 11.09.2025 13:40 Фото: example.kz",
+        "11 сентября 2025",
+        "11 сентября 2025 г.",
+        "11 сентября 2025 года",
+        "11 СЕНТЯБРЯ 2025",
+        "11 сент. 2025",
+        "11 сентября 2025, 13:40",
+        "11 сентября 2025 в 13:40",
+        "13:40, 11 сентября 2025",
+        "13:40, 11 Сентябрь 2025",
+        "Опубликовано: 11 сентября 2025",
+        "Дата публикации: 11.09.2025",
+        "Опубликовано: четверг, 11 сентября 2025 13:40",
+        "Обновлено: 12.09.2025 | Опубликовано: 11.09.2025",
+        "2025-09-11",
+        "2025-09-11T13:40:00",
+        "Алия Сапарова | 11.09.2025",
+        "Иван Петров, 11 сентября 2025 г.",
+        "11 қыркүйек 2025",
+        "2025 жылғы 11 қыркүйек",
+        "Жарияланды: 11 қыркүйек 2025 ж.",
+    ],
+)
+def test_a_byline_above_the_title_dates_the_document(byline: str) -> None:
+    assert published(byline + "\n" + TITLE + ARTICLE) == (SEPTEMBER_11, DatePrecision.EXACT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TITLE + "11 сентября 2025, 13:40\n" + ARTICLE,  # under the title
+        TITLE
+        + "\nМеню\nГлавная / Новости\n\n"
+        + TITLE
+        + "\nАвтор: Иван Петров\n11.09.2025\n"
+        + ARTICLE,
+        # under the lead paragraph
+        TITLE + "В Темиртау начали строить завод, который будет выпускать трубы для"
+        " нефтегазовой отрасли и коммунального хозяйства региона.\n11 сентября 2025\n" + ARTICLE,
+    ],
+)
+def test_a_byline_around_the_title_and_lead_dates_the_document(text: str) -> None:
+    assert published(text)[0] == SEPTEMBER_11
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates inside the article's sentences
+        TITLE + "Завод запустят к 1 января 2026 года.\n" + ARTICLE,
+        TITLE + "В 2025 году в области введут 12 новых производств.\n" + ARTICLE,
+        TITLE + "Завод откроют 15 декабря 2025 г.\n" + ARTICLE,
+        TITLE + "Церемония открытия пройдет 15 декабря 2025 года в 11:00.\n" + ARTICLE,
+        TITLE + "15 декабря 2025 года в Темиртау открыли новый цех.\n" + ARTICLE,
+        TITLE + "Срок — до 31.12.2026.\n" + ARTICLE,
+        TITLE + "Работы идут с 1 по 11 сентября 2025\n" + ARTICLE,
+        # the site's weather and date widgets
+        "Сегодня 16.5 C четверг, 24 октября 2025\n" + TITLE + ARTICLE,
+        "+4 °C Караганда\nСуббота, 11 октября, 2025\nМеню не задано\n" + TITLE + ARTICLE,
+        "+4 °C Караганда 11.10.2025\n" + TITLE + ARTICLE,
+        "Бүгін, сейсенбі, 11 қараша 2025\n" + TITLE + ARTICLE,
+        # other dates of the page head that are not the publication's
+        "Курс валют на 11.09.2025\n" + TITLE + ARTICLE,
+        "Приказ от 11.09.2025 № 45\n" + TITLE + ARTICLE,
+        "https://example.kz/news/2025-09-11/zavod\n" + TITLE + ARTICLE,
+        "31.02.2025\n" + TITLE + ARTICLE,
+        "11 тысяч 2025\n" + TITLE + ARTICLE,
+        # a date line deep in the article, after its paragraphs
+        TITLE + ARTICLE + ARTICLE + "11.09.2025\n",
+    ],
+)
+def test_dates_that_are_not_a_byline_leave_the_date_unknown(text: str) -> None:
+    assert published(text) == (None, DatePrecision.UNKNOWN)
 
 
 def test_manifest_entry_wins_and_keeps_its_precision(tmp_path: Path) -> None:
