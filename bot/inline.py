@@ -60,7 +60,7 @@ async def inline_page(queries: FactQueries, query: str, offset: str, language: s
     start = parse_offset(offset)
     words = " ".join(query.split())
     if not words:
-        facts = await headlines(queries)
+        facts = await queries.headlines(MAIN_TOPICS, HEADLINES_PER_TOPIC)
         page = facts[start : start + PAGE_SIZE]
         more = start + PAGE_SIZE < len(facts)
     else:
@@ -73,15 +73,6 @@ async def inline_page(queries: FactQueries, query: str, offset: str, language: s
         results=results,
         next_offset=str(start + len(page)) if more else "",
     )
-
-
-async def headlines(queries: FactQueries) -> list[Fact]:
-    """The newest figure of the first subjects of every topic."""
-    facts = []
-    for topic in MAIN_TOPICS:
-        for group in (await queries.topic(topic))[:HEADLINES_PER_TOPIC]:
-            facts.append(group.timelines[0].facts[0])
-    return facts
 
 
 def fact_article(fact: Fact) -> InlineQueryResultArticle:

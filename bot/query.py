@@ -12,7 +12,7 @@ import hashlib
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,11 @@ from bot.storage.repositories import DocumentRepository, FactRepository
 # How long a process trusts the store's version it last read (see FactQueries.version).
 VERSION_TTL = 1.0
 _VERSIONS: dict[str, tuple[float, str]] = {}
+
+# The headlines look through the newest documents a window at a time, each window
+# larger than the last, and no further than this many documents.
+HEADLINE_WINDOW = 16
+HEADLINE_DOCUMENTS = 2_048
 
 # Entity keys go into callback data as they are; anything else is hashed.
 _PLAIN_KEY = re.compile(r"[a-z0-9_]{1,40}")
@@ -154,6 +159,33 @@ class FactQueries:
     async def topic(self, topic: Topic) -> list[SubjectFacts]:
         """A topic's facts grouped by subject, the subject with the newest figure first."""
         return group_by_subject(await self._facts.list(topic=topic))
+
+    async def headlines(self, topics: Sequence[Topic], per_topic: int) -> list[Fact]:
+        """Topic by topic, the newest figure of each of its first `per_topic` subjects:
+        the fact each of the first groups of `topic` opens with.
+
+        Only the newest documents are read, a growing window at a time, until every
+        topic has its subjects or `HEADLINE_DOCUMENTS` were looked through: the facts
+        read follow the answer, not the size of the store. A store with fewer documents
+        is read whole, so the figures are exactly those `topic` leads with.
+        """
+        found: dict[Topic, dict[str, Fact]] = {topic: {} for topic in topics}
+        skip, window = 0, HEADLINE_WINDOW
+        while skip < HEADLINE_DOCUMENTS:
+            wanted = [topic for topic in topics if len(found[topic]) < per_topic]
+            if not wanted:
+                break
+            window = min(window, HEADLINE_DOCUMENTS - skip)
+            documents = await self._facts.newest(wanted, documents=window, skip=skip)
+            for facts in documents:
+                for fact in facts:
+                    subjects = found[fact.topic]
+                    if len(subjects) < per_topic:
+                        subjects.setdefault(subject_key(fact), fact)
+            if len(documents) < window:
+                break  # no older documents
+            skip, window = skip + window, window * 4
+        return [fact for topic in topics for fact in found[topic].values()]
 
     async def subjects(self, topic: Topic) -> list[SubjectRef]:
         """The subjects of a topic, for a button each."""

@@ -205,6 +205,39 @@ class FactRepository:
             facts.append(to_fact(record, source))
         return facts
 
+    async def newest(
+        self, topics: Iterable[Topic], *, documents: int, skip: int = 0
+    ) -> builtins.list[builtins.list[Fact]]:
+        """The facts of `topics` in the newest documents: `documents` of them after the
+        first `skip`, one list each (empty when it has none of those topics), in the
+        order of `list`. The facts read are the window's, however large the store;
+        the documents are sorted for it (their date has no index), not their facts."""
+        window = (
+            await self._session.scalars(
+                select(DocumentRecord)
+                .order_by(DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name)
+                .limit(documents)
+                .offset(skip)
+            )
+        ).all()
+        if not window:
+            return []
+        sources = {record.id: to_source(record) for record in window}
+        records = await self._session.scalars(
+            select(FactRecord)
+            .where(
+                FactRecord.document_id.in_(list(sources)),
+                # Not `topic` itself: SQLite would go through the topic index, every
+                # fact of the topics, rather than the few documents of the window.
+                FactRecord.topic.concat("").in_([topic.value for topic in topics]),
+            )
+            .order_by(FactRecord.start, FactRecord.id)
+        )
+        by_document: dict[int, builtins.list[Fact]] = {key: [] for key in sources}
+        for record in records:
+            by_document[record.document_id].append(to_fact(record, sources[record.document_id]))
+        return builtins.list(by_document.values())
+
     async def search(
         self, text: str, *, language: str = "ru", limit: int = 50, offset: int = 0
     ) -> builtins.list[Fact]:
