@@ -9,6 +9,7 @@ headline figures of every topic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from aiogram.enums import ParseMode
 from aiogram.types import (
@@ -25,7 +26,7 @@ from bot.query import FactQueries
 from bot.render.facts import render_fact, render_search
 from bot.render.format import format_period, format_source_date, format_value
 from bot.render.html import shorten
-from bot.render.labels import TOPIC_EMOJI, metric_label, subject_name
+from bot.render.labels import TOPIC_EMOJI, current_language, metric_label, subject_name
 from bot.storage.fulltext import MAX_OFFSET
 
 # Telegram takes at most 50 results per answer.
@@ -39,6 +40,8 @@ DESCRIPTION_LIMIT = 200
 START_PARAMETER = "inline"
 # Answers depend on the store and on the asker's language: cache briefly, per user.
 CACHE_TIME = 60
+# Articles kept rendered: a few pages for each of many queries in both languages.
+RENDERED_ARTICLES = 8_192
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +71,24 @@ async def inline_page(queries: FactQueries, query: str, offset: str, language: s
         page, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
         if not page and start == 0:
             return nothing_found(words)
-    results: list[InlineQueryResultUnion] = [fact_article(fact) for fact in page]
+    shown_in = current_language()  # the catalogs the articles are rendered with
+    results: list[InlineQueryResultUnion] = [rendered_article(fact, shown_in) for fact in page]
     return InlinePage(
         results=results,
         next_offset=str(start + len(page)) if more else "",
     )
+
+
+@lru_cache(maxsize=RENDERED_ARTICLES)
+def rendered_article(fact: Fact, language: str) -> InlineQueryResultArticle:
+    """`fact_article` in `language` (the current one), rendered once.
+
+    Rendering (Babel, HTML) costs more than finding the facts, and an article depends
+    on its fact and the language alone: a fact is compared by every field, so one the
+    store replaces is a new key, never a stale article. Articles are immutable, so one
+    may go into any number of answers.
+    """
+    return fact_article(fact)
 
 
 def fact_article(fact: Fact) -> InlineQueryResultArticle:

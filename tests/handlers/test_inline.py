@@ -3,6 +3,7 @@ hostile input, and the share button under topic answers."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -164,6 +165,31 @@ async def test_any_query_is_answered(driver: BotDriver, query: str) -> None:
     turn = await driver.inline(query)
     params = answer_params(turn)
     assert 1 <= len(params["results"]) <= 50
+
+
+async def test_an_article_follows_its_fact_when_a_document_is_replaced(
+    driver: BotDriver, bot_session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    fact = make_fact(
+        subject="Теміртау өнеркәсіптік паркі",
+        entity_key="temirtau_industrial_park",
+        metric="participants",
+        value=11,
+        unit="participants",
+        quote="В промышленном парке Темиртау 11 участников.",
+    )
+    meta = make_meta("park.txt")
+    await store_documents(bot_session_factory, [Document(meta, [fact])])
+    before = (await driver.inline("Темиртау парк участники")).inline_answer
+    assert "11 участников" in plain(before.results[0]["title"])
+    # The same document again, changed: its fact is replaced (SQLite may give it the
+    # same id), and the answer shows the new figure, not an article rendered before.
+    changed = dataclasses.replace(meta, sha256="0" * 64)
+    again = dataclasses.replace(fact, value=fact.value + 1, quote=fact.quote.replace("11", "12"))
+    await store_documents(bot_session_factory, [Document(changed, [again])])
+    after = (await driver.inline("Темиртау парк участники")).inline_answer
+    assert "12 участников" in plain(after.results[0]["title"])
+    assert "12 участников" in message_text(after.results[0])
 
 
 async def test_topic_answers_in_private_chats_offer_to_share(driver: BotDriver) -> None:
