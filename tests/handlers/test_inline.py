@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.emulator import MemberStatus
-from bot.inline import START_PARAMETER
-from bot.render.html import html_problems, visible_text
+from bot.inline import DESCRIPTION_LIMIT, PAGE_SIZE, START_PARAMETER, TITLE_LIMIT
+from bot.render.html import MESSAGE_LIMIT, html_problems, telegram_length, visible_text
 from tests.factories import Document, make_fact, make_meta, store_documents
 from tests.handlers.answers import assert_valid, plain
 from tests.handlers.harness import BotDriver, Turn
@@ -165,6 +167,54 @@ async def test_any_query_is_answered(driver: BotDriver, query: str) -> None:
     turn = await driver.inline(query)
     params = answer_params(turn)
     assert 1 <= len(params["results"]) <= 50
+
+
+ODD_TEXT = st.text(
+    st.characters(codec="utf-8"), max_size=320
+)  # every code point JSON carries: controls, marks, emoji, RTL, zero-width
+QUERY_TEXT = st.one_of(
+    ODD_TEXT,
+    st.lists(
+        st.sampled_from(
+            ["Сарань", "Saran", "инвестиции", "жүк", "аймақ", "NEAR", "OR", "*", '"', "-",
+             "(", "🏭", "\u200b", "\u0301", "ё", " ", "\n"]
+        ),
+        max_size=60,
+    ).map("".join),
+)  # fmt: skip
+OFFSETS = st.one_of(
+    st.sampled_from(["", "0", "50", "-1", "1000", "999999", "9" * 70, "٣", "1e3", " 7"]),
+    st.integers(min_value=-10, max_value=2_000).map(str),
+    st.text(max_size=70),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    # Inline queries only read the store, so one per test serves every example.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=QUERY_TEXT, offset=OFFSETS, language=st.sampled_from(["ru", "kk"]))
+async def test_any_inline_query_gets_an_answer_telegram_takes(
+    driver: BotDriver, query: str, offset: str, language: str
+) -> None:
+    user = driver.new_user(language_code=language)
+    turn = await driver.inline(query, user=user, offset=offset)
+    params = answer_params(turn)  # the emulator checked ids, titles and texts as Telegram does
+    results = params["results"]
+    assert len(results) <= PAGE_SIZE
+    ids = [str(result["id"]) for result in results]
+    assert len(set(ids)) == len(ids)
+    assert all(1 <= len(result_id.encode()) <= 64 for result_id in ids)
+    for result in results:
+        assert 1 <= len(result["title"]) <= TITLE_LIMIT
+        assert len(result.get("description") or "") <= DESCRIPTION_LIMIT
+        text = result["input_message_content"]["message_text"]
+        assert not html_problems(text)
+        assert 1 <= telegram_length(text) <= MESSAGE_LIMIT
+    next_offset = params.get("next_offset") or ""
+    assert next_offset == "" or (next_offset.isdigit() and len(next_offset) <= 64)
 
 
 async def test_an_article_follows_its_fact_when_a_document_is_replaced(
