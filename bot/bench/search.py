@@ -12,7 +12,11 @@ a word of its own, with no lemma), and a sample of the generated rows is checked
 the full analysis before anything is measured.
 
 Then inline queries people type, in Russian and Kazakh, first pages and later ones, go
-through `FactSearch.search` with a session each, as an inline query would.
+through `FactSearch.search` with a session each, as an inline query would; and then,
+with the empty query added, through the whole inline answer (`bot.inline.inline_page`:
+the search or the headlines, and fifty articles rendered in the asker's language), all
+but the call to Telegram. The answer is timed once more with no article taken from the
+cache of rendered ones, for what rendering costs.
 """
 
 from __future__ import annotations
@@ -27,20 +31,25 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot import DOCUMENTS_DIR
 from bot.bench import Figure, postgres_server_url, skipped
 from bot.gazetteer import Entity, Gazetteer, load_gazetteer
-from bot.inline import PAGE_SIZE
+from bot.i18n import create_i18n
+from bot.inline import PAGE_SIZE, inline_page, rendered_article
 from bot.pipeline.documents import load_manifest, parse_document
 from bot.pipeline.ingest import analyse
+from bot.query import FactQueries
 from bot.search import FIELDS, fact_document, quote_terms
 from bot.storage.db import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FTS_TABLE, FactSearch
+from bot.storage.repositories import DocumentRepository, FactRepository
 
 FACTS = 1_000_000
 FACTS_PER_DOCUMENT = 20
@@ -86,6 +95,8 @@ QUERIES: list[tuple[str, str, int]] = [
     ('"Сарань" OR NEAR(*', "ru", 0),
     ("🏭 Сарань 🚀", "ru", 0),
 ]
+# The inline answer is timed for the empty query too: the headline figures of every topic.
+INLINE_QUERIES = [*QUERIES, ("", "ru", 0), ("", "kk", 0)]
 
 OPENINGS = [
     "По данным управления предпринимательства области, ",
@@ -339,31 +350,97 @@ def sync(path: Path) -> None:
         os.close(descriptor)
 
 
-async def measure(url: str) -> tuple[list[float], list[float]]:
-    """Each query's wall time and the CPU time this process spent on it (both threads:
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """One query's wall time and the CPU time this process spent on it (both threads:
     the event loop's and the database driver's), in milliseconds. On a machine shared
     with other work the first includes waiting for a core; the second does not."""
+
+    query: str
+    wall: float
+    cpu: float
+
+
+# One inline query, as (session, query, language, offset).
+Ask = Callable[[AsyncSession, str, str, int], Awaitable[object]]
+
+
+async def search_only(session: AsyncSession, query: str, language: str, offset: int) -> None:
+    """The full-text search alone: the facts of the page, one more to tell if there are more."""
+    await FactSearch(session).search(query, language, PAGE_SIZE + 1, offset)
+
+
+async def inline_answer(session: AsyncSession, query: str, language: str, offset: int) -> None:
+    """What the inline handler does before it calls Telegram: its queries built as it
+    builds them, and the page of articles, rendered in the current language."""
+    queries = FactQueries(FactRepository(session), DocumentRepository(session))
+    await inline_page(queries, query, str(offset) if offset else "", language)
+
+
+async def inline_answer_rendered_afresh(
+    session: AsyncSession, query: str, language: str, offset: int
+) -> None:
+    """The inline answer with every article rendered, none taken from the cache."""
+    rendered_article.cache_clear()
+    await inline_answer(session, query, language, offset)
+
+
+async def measure(
+    url: str, ask: Ask, queries: list[tuple[str, str, int]] = QUERIES
+) -> list[Timing]:
+    """Each query asked with a session of its own, in the asker's language, `ROUNDS`
+    times after a round that warms the caches a running bot has warm."""
     engine = create_engine(url)
     factory = create_session_factory(engine)
-    wall: list[float] = []
-    cpu: list[float] = []
+    i18n = create_i18n()
+    timings: list[Timing] = []
     try:
-        for round_ in range(ROUNDS + 1):
-            for query, language, offset in QUERIES:
-                async with factory() as session:
-                    started, used = time.perf_counter(), time.process_time()
-                    await FactSearch(session).search(query, language, PAGE_SIZE + 1, offset)
-                    elapsed = time.perf_counter() - started
-                    spent = time.process_time() - used
-                if round_:  # the first round warms the caches a running bot has warm
-                    wall.append(elapsed * 1000)
-                    cpu.append(spent * 1000)
+        with i18n.context():
+            for round_ in range(ROUNDS + 1):
+                for query, language, offset in queries:
+                    with i18n.use_locale(language):
+                        async with factory() as session:
+                            started, used = time.perf_counter(), time.process_time()
+                            await ask(session, query, language, offset)
+                            elapsed = time.perf_counter() - started
+                            spent = time.process_time() - used
+                    if round_:
+                        timings.append(Timing(query, elapsed * 1000, spent * 1000))
     finally:
         await engine.dispose()
-    return wall, cpu
+    return timings
 
 
-def p95(values: list[float]) -> float:
+async def figures_for(url: str, suffix: str) -> list[Figure]:
+    """The search alone, then the whole inline answer over the same queries and the empty
+    one; the names end in `suffix` (the store's size, and its database but SQLite)."""
+    gc.collect()
+    search = await measure(url, search_only)
+    answers = await measure(url, inline_answer, INLINE_QUERIES)
+    afresh = await measure(url, inline_answer_rendered_afresh, INLINE_QUERIES)
+    empty = [timing.wall for timing in answers if not timing.query]
+    return [
+        Figure(f"inline_search_p50_{suffix}", median(search), "ms", "—"),
+        Figure(f"inline_search_p95_{suffix}", p95(t.wall for t in search), "ms", "<= 10 ms"),
+        Figure(f"inline_search_cpu_p95_{suffix}", p95(t.cpu for t in search), "ms", "<= 10 ms"),
+        Figure(f"inline_answer_p50_{suffix}", median(answers), "ms", "—"),
+        Figure(f"inline_answer_p95_{suffix}", p95(t.wall for t in answers), "ms", "<= 10 ms"),
+        Figure(f"inline_answer_cpu_p95_{suffix}", p95(t.cpu for t in answers), "ms", "<= 10 ms"),
+        Figure(f"inline_answer_empty_query_p95_{suffix}", p95(empty), "ms", "<= 10 ms"),
+        Figure(
+            f"inline_answer_rendered_afresh_p95_{suffix}",
+            p95(t.wall for t in afresh),
+            "ms",
+            "for information: no article from the cache",
+        ),
+    ]
+
+
+def median(timings: list[Timing]) -> float:
+    return statistics.median(timing.wall for timing in timings)
+
+
+def p95(values: Iterable[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, round(len(ordered) * 0.95) - 1)]
 
@@ -379,14 +456,8 @@ async def run() -> list[Figure]:
         # Written without syncs: the disk catches up here, not while queries are timed.
         await asyncio.to_thread(sync, path)
         built = time.perf_counter() - started
-        gc.collect()
-        wall, cpu = await measure(url)
-        figures = [
-            Figure("search_store_build_1m_facts", built, "s", "< 120 s"),
-            Figure("inline_search_p50_1m_facts", statistics.median(wall), "ms", "—"),
-            Figure("inline_search_p95_1m_facts", p95(wall), "ms", "<= 10 ms"),
-            Figure("inline_search_cpu_p95_1m_facts", p95(cpu), "ms", "<= 10 ms"),
-        ]
+        figures = [Figure("search_store_build_1m_facts", built, "s", "< 120 s")]
+        figures += await figures_for(url, "1m_facts")
         figures += await run_on_postgresql(path)
     return figures
 
@@ -395,7 +466,11 @@ async def run_on_postgresql(sqlite_path: Path) -> list[Figure]:
     """The same facts and queries on PostgreSQL, when a server is named (bot.bench)."""
     server = postgres_server_url()
     if server is None:
-        print(skipped("inline_search_p95_1m_facts_postgresql"), flush=True)
+        for name in (
+            "inline_search_p95_1m_facts_postgresql",
+            "inline_answer_p95_1m_facts_postgresql",
+        ):
+            print(skipped(name), flush=True)
         return []
     from bot.bench.search_postgres import copy_store
     from bot.storage.databases import throwaway_database
@@ -405,11 +480,6 @@ async def run_on_postgresql(sqlite_path: Path) -> list[Figure]:
         started = time.perf_counter()
         await copy_store(sqlite_path, url)
         copied = time.perf_counter() - started
-        gc.collect()
-        wall, cpu = await measure(url)
-    return [
-        Figure("search_store_copy_1m_facts_postgresql", copied, "s", "for information"),
-        Figure("inline_search_p50_1m_facts_postgresql", statistics.median(wall), "ms", "—"),
-        Figure("inline_search_p95_1m_facts_postgresql", p95(wall), "ms", "<= 10 ms"),
-        Figure("inline_search_cpu_p95_1m_facts_postgresql", p95(cpu), "ms", "<= 10 ms"),
-    ]
+        figures = [Figure("search_store_copy_1m_facts_postgresql", copied, "s", "for information")]
+        figures += await figures_for(url, "1m_facts_postgresql")
+    return figures
