@@ -63,12 +63,15 @@ async def find(search: FactSearch, query: str, language: str = "ru") -> list[Fac
     ],
 )
 async def test_the_saran_zone_in_any_spelling(
-    search: FactSearch, query: str, language: str
+    session: AsyncSession, search: FactSearch, query: str, language: str
 ) -> None:
     found = await find(search, query, language)
     assert found
     assert {fact.entity_key for fact in found} == {"iz_saran"}
-    assert len(found) == 7  # every figure about the zone in the seed documents
+    # every figure about the zone in the seed documents
+    about_zone = await FactRepository(session).list(entity_key="iz_saran")
+    assert len(about_zone) >= 5
+    assert sorted(f.id for f in found) == sorted(f.id for f in about_zone)
 
 
 async def test_russian_case_forms_match(search: FactSearch) -> None:
