@@ -256,12 +256,14 @@ class FactRepository:
 
     async def version(self) -> str:
         """Changes whenever facts are added, replaced or removed."""
+        # Three subqueries, not one SELECT of three aggregates: alone, each max is read
+        # from its index's end and the count from the smallest index.
         row = (
             await self._session.execute(
                 select(
-                    func.count(FactRecord.id),
-                    func.max(FactRecord.id),
-                    func.max(FactRecord.added_at),
+                    select(func.count()).select_from(FactRecord).scalar_subquery(),
+                    select(func.max(FactRecord.id)).scalar_subquery(),
+                    select(func.max(FactRecord.added_at)).scalar_subquery(),
                 )
             )
         ).one()
