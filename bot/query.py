@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +28,10 @@ _VERSIONS: dict[str, tuple[float, str]] = {}
 
 # The headlines look through the newest documents a window at a time, each window
 # larger than the last, and no further than this many documents.
+# Headlines per store version, topics and count: an empty inline query reads the store
+# once per ingest, not once per keystroke.
+_HEADLINES: OrderedDict[tuple[str, tuple[Topic, ...], int], list[Fact]] = OrderedDict()
+HEADLINE_CACHE_SIZE = 32
 HEADLINE_WINDOW = 16
 HEADLINE_DOCUMENTS = 2_048
 
@@ -161,6 +165,19 @@ class FactQueries:
         return group_by_subject(await self._facts.list(topic=topic))
 
     async def headlines(self, topics: Sequence[Topic], per_topic: int) -> list[Fact]:
+        """`_headlines`, kept per store version when the store has a name."""
+        if not self._store:
+            return await self._headlines(topics, per_topic)
+        key = (await self.version(), tuple(topics), per_topic)
+        found = _HEADLINES.get(key)
+        if found is None:
+            found = _HEADLINES[key] = await self._headlines(topics, per_topic)
+            while len(_HEADLINES) > HEADLINE_CACHE_SIZE:
+                _HEADLINES.popitem(last=False)
+        _HEADLINES.move_to_end(key)
+        return list(found)
+
+    async def _headlines(self, topics: Sequence[Topic], per_topic: int) -> list[Fact]:
         """Topic by topic, the newest figure of each of its first `per_topic` subjects:
         the fact each of the first groups of `topic` opens with.
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import InlineQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.inline import CACHE_TIME, inline_page
 from bot.query import FactQueries
 from bot.render.labels import current_language
-from bot.storage.repositories import DocumentRepository, FactRepository
 
 router = Router(name=__name__)
 
 
 @router.inline_query()
-async def on_inline_query(
-    inline_query: InlineQuery, facts: FactRepository, documents: DocumentRepository
-) -> None:
-    queries = FactQueries(facts, documents)
+async def on_inline_query(inline_query: InlineQuery, session: AsyncSession) -> None:
+    queries = FactQueries.of(session)
     page = await inline_page(queries, inline_query.query, inline_query.offset, current_language())
     await inline_query.answer(
         page.results,

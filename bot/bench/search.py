@@ -49,7 +49,6 @@ from bot.query import FactQueries
 from bot.search import FIELDS, fact_document, quote_terms
 from bot.storage.db import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FTS_TABLE, FactSearch
-from bot.storage.repositories import DocumentRepository, FactRepository
 
 FACTS = 1_000_000
 FACTS_PER_DOCUMENT = 20
@@ -373,7 +372,7 @@ async def search_only(session: AsyncSession, query: str, language: str, offset: 
 async def inline_answer(session: AsyncSession, query: str, language: str, offset: int) -> None:
     """What the inline handler does before it calls Telegram: its queries built as it
     builds them, and the page of articles, rendered in the current language."""
-    queries = FactQueries(FactRepository(session), DocumentRepository(session))
+    queries = FactQueries.of(session)
     await inline_page(queries, query, str(offset) if offset else "", language)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain import Topic
 from bot.i18n import ChatLanguageMiddleware, create_i18n
 from bot.query import FactQueries, store_of
 from bot.views import RenderedCache
@@ -84,3 +87,21 @@ async def test_the_store_version_names_the_store_and_follows_an_ingest(
         assert await queries.version() == first  # trusted for a moment
         monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
         assert await queries.version() != first
+
+
+async def test_headlines_are_kept_until_the_store_changes(
+    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store_documents(session_factory, sample_documents())
+    newer = make_meta("new.txt", published=date(2026, 1, 5))
+    fact = make_fact(subject="Новый завод", entity_key=None, value=Decimal(7_000_000_000))
+    async with session_factory() as session:
+        queries = FactQueries.of(session)
+        before = await queries.headlines([Topic.INVESTMENTS], 5)
+        await store_documents(session_factory, [Document(newer, [fact])])
+        # Within the version's moment the kept headlines answer …
+        assert await queries.headlines([Topic.INVESTMENTS], 5) == before
+        # … and once the store's version has moved on, the new figure leads.
+        monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
+        after = await queries.headlines([Topic.INVESTMENTS], 5)
+    assert after[0].subject == "Новый завод" and after != before
