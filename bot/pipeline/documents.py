@@ -223,6 +223,12 @@ def _head_lines(text: str) -> list[str]:
     return [line.strip() for line in text[:HEAD_CHARS].split("\n") if line.strip()]
 
 
+def is_date_line(line: str) -> bool:
+    """A byline or date line ("Опубликовано: 11 сентября 2025 г.", "Иван Петров |
+    11.09.2025"): page chrome, not a title or article text."""
+    return _date_on_line(line) is not None
+
+
 def _date_on_line(line: str) -> date | None:
     widget = WIDGET.search(line) is not None
     for match in BYLINE_DATE.finditer(line):

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.pipeline.documents import is_date_line
+
 
 class LineKind(StrEnum):
     BODY = "body"  # article text: facts come from here
@@ -76,6 +78,8 @@ def classify_lines(text: str, body_start: int = 0) -> list[Line]:
             kind = LineKind.NOISE
         elif NOISE_LINE.match(stripped) or TAIL_MARKER.match(stripped):
             kind = LineKind.NOISE
+        elif not seen_body and is_date_line(stripped):
+            kind = LineKind.NOISE  # a byline above or under the title
         elif _is_heading(stripped):
             kind = LineKind.HEADING
         else:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.domain import DatePrecision
 from bot.pipeline.documents import DocumentError, ManifestEntry, parse_document, read_document
+from bot.pipeline.noise import LineKind, classify_lines, title_of
 
 ARTICLE = "В области построят завод. Инвестиции составят 12 млрд тенге.\n"
 
@@ -184,3 +185,14 @@ def test_spaces_are_normalised_without_moving_offsets(tmp_path: Path) -> None:
     path = write(tmp_path, "g.txt", raw.encode())
     text = read_document(path, {}).text
     assert len(text) == len(raw) and "2 800 млн" in text
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["Опубликовано: 11 сентября 2025 г.", "Алия Сапарова | 11.09.2025", "11.09.2025 13:40"],
+)
+def test_a_byline_above_the_title_is_neither_title_nor_text(byline: str) -> None:
+    text = f"{byline}\nВ Темиртау построят завод по выпуску труб\n\nКомпания вложит 5 млрд тенге.\n"
+    lines = classify_lines(text)
+    assert lines[0].kind is LineKind.NOISE
+    assert title_of(lines) == "В Темиртау построят завод по выпуску труб"
