@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -114,6 +114,7 @@ class DocumentRepository:
             await self._session.execute(
                 delete(FactRecord).where(FactRecord.document_id == record.id)
             )
+            record.ingested_at = datetime.now(UTC)
         record.sha256 = meta.sha256
         record.outlet = meta.outlet
         record.url = meta.url
@@ -256,19 +257,26 @@ class FactRepository:
 
     async def version(self) -> str:
         """Changes whenever facts are added, replaced or removed."""
-        # Three subqueries, not one SELECT of three aggregates: alone, each max is read
-        # from its index's end and the count from the smallest index.
+        # Facts are added with new ids and times, and a document whose facts were
+        # replaced or removed is ingested again: the newest of each, and the number of
+        # documents, tell every change. Each is read from an index's end or from the
+        # small documents table, never by counting a million facts.
         row = (
             await self._session.execute(
                 select(
-                    select(func.count()).select_from(FactRecord).scalar_subquery(),
                     select(func.max(FactRecord.id)).scalar_subquery(),
                     select(func.max(FactRecord.added_at)).scalar_subquery(),
+                    select(func.count()).select_from(DocumentRecord).scalar_subquery(),
+                    select(func.max(DocumentRecord.ingested_at)).scalar_subquery(),
                 )
             )
         ).one()
-        count, max_id, last = row
-        return f"{count}-{max_id or 0}-{last.isoformat() if last else ''}"
+        max_id, last_fact, documents, last_document = row
+        stamps = (
+            t.isoformat() if isinstance(t, datetime) else str(t or "")
+            for t in (last_fact, last_document)
+        )
+        return "-".join([str(max_id or 0), *stamps, str(documents)])
 
 
 class ChatRepository:

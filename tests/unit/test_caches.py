@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -105,3 +106,26 @@ async def test_headlines_are_kept_until_the_store_changes(
         monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
         after = await queries.headlines([Topic.INVESTMENTS], 5)
     assert after[0].subject == "Новый завод" and after != before
+
+
+async def test_the_store_version_follows_every_kind_of_change(
+    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
+    documents = sample_documents()
+    await store_documents(session_factory, documents)
+    async with session_factory() as session:
+        queries = FactQueries.of(session)
+        seen = [await queries.version()]
+        # A document again, its facts gone (a new version of the file with none).
+        first = documents[0]
+        emptied = replace(first.meta, sha256="0" * 64)
+        await store_documents(session_factory, [Document(emptied, [])])
+        seen.append(await queries.version())
+        # … and with its facts back.
+        await store_documents(session_factory, [Document(first.meta, first.facts)])
+        seen.append(await queries.version())
+        # A new document.
+        await store_documents(session_factory, [Document(make_meta("more.txt"), [make_fact()])])
+        seen.append(await queries.version())
+    assert len(set(seen)) == len(seen), seen
