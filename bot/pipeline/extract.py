@@ -584,6 +584,8 @@ def _facility_before(
         lemma, offset, pos, _ = tokens[index]
         if offset >= mention.start or pos != "NOUN" or lemma not in FACILITY_NOUNS:
             continue
+        if index and tokens[index - 1][2] == "NUMB":
+            continue  # "2 шахты": counted things, not the subject
         if mention.start - offset > 90:
             return None
         label = facility_label(lemma, text, offset)
