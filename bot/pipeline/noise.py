@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.pipeline.documents import is_date_line
+from bot.pipeline.documents import WEEKDAYS, is_date_line
 
 
 class LineKind(StrEnum):
@@ -27,7 +27,6 @@ class Line:
     kind: LineKind
 
 
-WEEKDAYS = "понедельник|вторник|среда|четверг|пятница|суббота|воскресенье"
 NOISE_LINE = re.compile(
     "|".join(
         [
