@@ -26,12 +26,12 @@ from bot.storage.repositories import DocumentRepository, FactRepository
 VERSION_TTL = 1.0
 _VERSIONS: dict[str, tuple[float, str]] = {}
 
-# The headlines look through the newest documents a window at a time, each window
-# larger than the last, and no further than this many documents.
 # Headlines per store version, topics and count: an empty inline query reads the store
 # once per ingest, not once per keystroke.
 _HEADLINES: OrderedDict[tuple[str, tuple[Topic, ...], int], list[Fact]] = OrderedDict()
 HEADLINE_CACHE_SIZE = 32
+# The headlines look through the newest documents a window at a time, each window
+# larger than the last, and no further than this many documents.
 HEADLINE_WINDOW = 16
 HEADLINE_DOCUMENTS = 2_048
 

@@ -27,6 +27,9 @@ from bot.storage.fulltext import FactSearch
 from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord
 
+# The order of every answer: the newest document first, undated ones last.
+NEWEST_DOCUMENTS_FIRST = (DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name)
+
 
 def to_source(record: DocumentRecord) -> Source:
     return Source(
@@ -150,9 +153,7 @@ class DocumentRepository:
 
     async def list_sources(self) -> list[Source]:
         records = await self._session.scalars(
-            select(DocumentRecord).order_by(
-                DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name
-            )
+            select(DocumentRecord).order_by(*NEWEST_DOCUMENTS_FIRST)
         )
         return [to_source(r) for r in records]
 
@@ -191,11 +192,7 @@ class FactRepository:
             query = query.where(FactRecord.id.in_(list(ids)))
         if added_after is not None:
             query = query.where(FactRecord.added_at > added_after)
-        query = query.join(FactRecord.document).order_by(
-            DocumentRecord.published.desc().nulls_last(),
-            DocumentRecord.file_name,
-            FactRecord.start,
-        )
+        query = query.join(FactRecord.document).order_by(*NEWEST_DOCUMENTS_FIRST, FactRecord.start)
         records = (await self._session.scalars(query)).all()
         sources: dict[int, Source] = {}
         facts = []
@@ -211,12 +208,12 @@ class FactRepository:
     ) -> builtins.list[builtins.list[Fact]]:
         """The facts of `topics` in the newest documents: `documents` of them after the
         first `skip`, one list each (empty when it has none of those topics), in the
-        order of `list`. The facts read are the window's, however large the store;
-        the documents are sorted for it (their date has no index), not their facts."""
+        order of `list`. The facts read are the window's, however large the store, and
+        the window comes from the documents' index in this order (`ix_documents_newest`)."""
         window = (
             await self._session.scalars(
                 select(DocumentRecord)
-                .order_by(DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name)
+                .order_by(*NEWEST_DOCUMENTS_FIRST)
                 .limit(documents)
                 .offset(skip)
             )
