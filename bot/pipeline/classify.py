@@ -31,8 +31,6 @@ INVESTMENT_WORDS = frozenset(
         "инвестпул",
     }
 )
-ZONE_WORDS = frozenset({"сэз", "индустриальный", "промзона", "технопарк", "аэа"})
-ZONE_NOUNS = frozenset({"зона", "парк", "площадка", "промзона"})
 CARGO_WORDS = frozenset(
     {
         "груз",
@@ -304,12 +302,11 @@ def topic_for(
     """The topic of one figure; `in_zone`: its subject is a project the story places in
     a special economic or industrial zone, whose investment and jobs are the zone's."""
     about_zone = subject_kind == "zone"
-    if in_zone:
-        lemmas = {*lemmas, "сэз"}
+    in_zone = in_zone or zone_context(lemmas)
     if metric is Metric.PRICE:
         return Topic.OTHER
     if unit == "jobs" or metric is Metric.JOBS:
-        return Topic.ZONES if about_zone or _zone_context(lemmas) else Topic.JOBS
+        return Topic.ZONES if about_zone or in_zone else Topic.JOBS
     if about_zone and metric not in {Metric.UNITS_PRODUCED, Metric.CAPACITY, Metric.POWER}:
         return Topic.ZONES
     if unit in {"train pairs/day", "train pairs", "orders", "passengers"}:
@@ -317,9 +314,9 @@ def topic_for(
     if metric in {Metric.CARGO, Metric.THROUGHPUT}:
         return Topic.CARGO
     if metric in {Metric.INVESTMENT, Metric.FIXED_CAPITAL_INVESTMENT, Metric.PROJECT_COST}:
-        return Topic.ZONES if _zone_context(lemmas) else Topic.INVESTMENTS
+        return Topic.ZONES if in_zone else Topic.INVESTMENTS
     if unit == "projects" or metric is Metric.PROJECTS:
-        return Topic.ZONES if _zone_context(lemmas) else Topic.INVESTMENTS
+        return Topic.ZONES if in_zone else Topic.INVESTMENTS
     if unit == "participants":
         return Topic.ZONES
     if metric in {
@@ -356,10 +353,6 @@ def topic_for(
 
 def zone_context(lemmas: Collection[str]) -> bool:
     """The words speak of a special economic or industrial zone."""
-    return _zone_context(lemmas)
-
-
-def _zone_context(lemmas: Collection[str]) -> bool:
     words = set(lemmas)
     return bool(words & {"сэз", "промзона"}) or (
         "зона" in words
