@@ -153,7 +153,7 @@ def extract_from_lines(
             periods = [
                 PeriodMention(-1, -1, p.period) for p in find_periods(sentence.lead, document_year)
             ]
-        facts_here: list[tuple[ExtractedFact, bool]] = []
+        facts_here: list[tuple[ExtractedFact, _Subject]] = []
         for mention in mentions:
             position = _token_at(tokens, mention.number_start)
             period = (
@@ -236,16 +236,16 @@ def extract_from_lines(
                         start=sentence.start,
                         end=sentence.end,
                     ),
-                    subject.another,
+                    subject,
                 )
             )
-        for fact, another in facts_here:
+        for fact, about in facts_here:
             # An article that repeats its own figure ("ветропарк на 150 МВт") states one fact.
             key = (fact.value, fact.unit, fact.topic, fact.period)
             earlier = seen.get(key, ...)
             if (
                 earlier is not ...
-                and not another
+                and not about.another
                 and (earlier == fact.entity_key or earlier is None or fact.entity_key is None)
             ):
                 continue
@@ -253,9 +253,8 @@ def extract_from_lines(
             facts.append(fact)
         if mentions:
             last_mention = mentions[-1]
-        stated = [fact for fact, _ in facts_here]
-        discourse = _next_discourse(discourse, entity_offsets, stated)
-        previous = _spoken_of(stated, gazetteer) or previous
+        discourse = _next_discourse(discourse, entity_offsets, [fact for fact, _ in facts_here])
+        previous = _spoken_of([about for _, about in facts_here]) or previous
     return facts
 
 
@@ -361,12 +360,12 @@ def _mentioned(
     return None
 
 
-def _spoken_of(facts: list[ExtractedFact], gazetteer: Gazetteer) -> _Subject | None:
+def _spoken_of(subjects: list[_Subject]) -> _Subject | None:
     """The subject of a sentence's last figure, unless that is the region as a whole."""
-    if not facts or facts[-1].entity_key == REGION_KEY or not facts[-1].subject:
+    if not subjects or not subjects[-1].text:
         return None
-    fact = facts[-1]
-    return _Subject(fact.subject, gazetteer.get(fact.entity_key))
+    last = subjects[-1]
+    return None if last.entity is not None and last.entity.key == REGION_KEY else last
 
 
 def _analyse(text: str | None) -> list[AnalysedToken]:
