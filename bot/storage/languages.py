@@ -20,6 +20,7 @@ import hashlib
 import logging
 import time
 from collections import OrderedDict
+from functools import lru_cache
 from typing import Final, Protocol
 
 log = logging.getLogger(__name__)
@@ -79,23 +80,22 @@ class RedisLanguageCache:
     a slow update is better than a wrong language."""
 
     def __init__(self, url: str, ttl: float = TTL) -> None:
+        # Imported here: a process without Redis never loads the client.
         from redis.asyncio import Redis
+        from redis.exceptions import RedisError
 
         self._redis = Redis.from_url(url)
+        self._errors = RedisError
         self._ttl = int(ttl)
 
     @staticmethod
     def key(store: str, chat_id: int) -> str:
-        # Two bots with two stores may share one Redis.
-        digest = hashlib.sha1(store.encode("utf-8")).hexdigest()[:10]
-        return f"{KEY_PREFIX}:{digest}:{chat_id}"
+        return f"{_store_prefix(store)}:{chat_id}"
 
     async def get(self, store: str, chat_id: int) -> str | None:
-        from redis.exceptions import RedisError
-
         try:
             value = await self._redis.get(self.key(store, chat_id))
-        except RedisError as error:
+        except self._errors as error:
             log.warning("language cache unavailable: %s", error)
             return None
         if value is None:
@@ -103,11 +103,9 @@ class RedisLanguageCache:
         return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
     async def put(self, store: str, chat_id: int, language: str | None) -> None:
-        from redis.exceptions import RedisError
-
         try:
             await self._redis.set(self.key(store, chat_id), language or NO_CHOICE, ex=self._ttl)
-        except RedisError as error:
+        except self._errors as error:
             log.warning("language cache unavailable: %s", error)
 
     async def forget(self, store: str, chat_id: int) -> None:
@@ -115,6 +113,12 @@ class RedisLanguageCache:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+
+@lru_cache(maxsize=64)
+def _store_prefix(store: str) -> str:
+    """Two bots with two stores may share one Redis: the keys name the store."""
+    return f"{KEY_PREFIX}:{hashlib.sha1(store.encode('utf-8')).hexdigest()[:10]}"
 
 
 def create_language_cache(redis_url: str | None, *, single_process: bool) -> LanguageCache | None:
