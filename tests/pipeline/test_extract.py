@@ -158,8 +158,7 @@ def test_a_change_of_a_whole_sector_is_the_regions() -> None:
 
 def test_counted_facilities_are_not_the_subject_of_the_next_count() -> None:
     mines, pits = facts_of(
-        "Компания построила завод по обогащению угля. "
-        "Сырье поставляют 3 шахты и 12 разрезов.\n"
+        "Компания построила завод по обогащению угля. Сырье поставляют 3 шахты и 12 разрезов.\n"
     )
     assert mines.subject == pits.subject
     assert not pits.subject.startswith("Шахт")
