@@ -41,7 +41,8 @@ class DatePrecision(StrEnum):
 class PeriodKind(StrEnum):
     YEAR = "year"  # в 2024 году, по итогам 2024 года
     RANGE = "range"  # в 2025–2027 годах
-    BY = "by"  # до 2028 года, к 2030 году, до конца 2025 года
+    BY = "by"  # до 2028 года, к 2030 году
+    BY_END = "by_end"  # до конца 2025 года, 2025 жылдың соңына дейін
     MONTHS = "months"  # за 8 месяцев 2025 года
     PER_YEAR = "per_year"  # в год (a rate, e.g. capacity)
     SINCE = "since"  # с 2023 года
@@ -73,6 +74,8 @@ class Period:
                 return f"{self.year}-{self.year_to}"
             case PeriodKind.BY:
                 return f"by {self.year}"
+            case PeriodKind.BY_END:
+                return f"by end {self.year}"
             case PeriodKind.MONTHS:
                 return f"{self.months}m {self.year}" if self.year else f"{self.months}m"
             case PeriodKind.PER_YEAR:
@@ -87,6 +90,8 @@ class Period:
             return None
         if text == "per year":
             return cls(PeriodKind.PER_YEAR)
+        if text.startswith("by end "):
+            return cls(PeriodKind.BY_END, year=int(text[7:]))
         if text.startswith("by "):
             return cls(PeriodKind.BY, year=int(text[3:]))
         if text.startswith("since "):
@@ -136,6 +141,12 @@ class ExtractedFact:
     quote: str
     start: int
     end: int
+    # What else the indicator says beyond its metric (the measure):
+    object: str | None = None  # what is measured: "чугун", "уголь", "жильё"
+    per: str | None = None  # a rate's time unit: "year", "month", "day", "hour"
+    value_max: Decimal | None = None  # the high end of a range ("5–10 %"); value is the low
+    part_of: int | None = None  # index, in the document's list, of the whole this is a part of
+    lang: str = "ru"  # language of the sentence: "ru" or "kk"
 
 
 @dataclass(frozen=True, slots=True)

@@ -178,6 +178,8 @@ def format_period(period: Period | None) -> str:
             return _("in {start}–{end}").format(start=year, end=year_to)
         case PeriodKind.BY if year:
             return _("by {year}").format(year=year)
+        case PeriodKind.BY_END if year:
+            return _("by the end of {year}").format(year=year)
         case PeriodKind.MONTHS if months and year:
             return ngettext(
                 "in {months} month of {year}", "in {months} months of {year}", months
