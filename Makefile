@@ -35,13 +35,13 @@ run: ingest
 	$(PY) -m bot run
 
 chat: ingest
-	$(PY) -m bot chat
+	$(PY) -m tools.chat
 
 test: catalogs
 	$(PY) -m pytest
 
 bench: ingest
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot handlers tests

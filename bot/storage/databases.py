@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy.engine import URL, make_url
 
-from bot.config import resolve_database_url
+from bot.domain.settings import resolve_database_url
 
 
 def server_dsn(url: str | URL, database: str | None = None) -> str:

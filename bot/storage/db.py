@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.config import resolve_database_url
+from bot.domain.settings import resolve_database_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

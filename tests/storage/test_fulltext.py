@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Fact, Topic
-from bot.gazetteer import load_gazetteer
-from bot.search import match_facts, parse_query, words_of
+from bot.pipeline.gazetteer import load_gazetteer
+from bot.pipeline.search_terms import match_facts, parse_query, words_of
 from bot.storage import fulltext
 from bot.storage.db import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FactSearch

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
 from bot.pipeline.ingest import ingest_paths
-from bot.search import KAZAKH_FIELDS, SearchQuery, Term
+from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term
 from bot.storage import fulltext
 from bot.storage.db import alembic_config, create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FactSearch

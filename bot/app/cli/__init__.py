@@ -1,0 +1,1 @@
+"""The subcommands behind `python -m bot`: ingest and facts, digest, charts."""

@@ -1,0 +1,47 @@
+"""Run the benchmarks and print one line per figure: `python -m tools.bench [NAME ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Modules in tools.bench, run in this order, with what each measures.
+BENCHMARKS = {
+    "ingest": "documents a second through the pipeline alone and into the store",
+    "zones": "/zones through the dispatcher against a bare handler",
+    "search": "search and the inline answer on a generated store of a million facts",
+    "charts": "charts drawn cold and from the cache",
+    "digest": "digest fan-out against the send limit",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench",
+        description=__doc__,
+        epilog="benchmarks:\n"
+        + "\n".join(f"  {name:8} {what}" for name, what in BENCHMARKS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")
+    return parser
+
+
+async def main(names: Sequence[str]) -> int:
+    for name in names or BENCHMARKS:
+        module = importlib.import_module(f"tools.bench.{name}")
+        for figure in await module.run():
+            print(figure.line(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    parser = build_parser()
+    arguments = parser.parse_args()
+    unknown = sorted(set(arguments.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark: {', '.join(unknown)}")
+    sys.exit(asyncio.run(main(arguments.names)))
