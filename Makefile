@@ -1,5 +1,6 @@
 # Every target sets itself up: a virtual environment inside the repo, the
 # dependencies, the compiled catalogs and the store.
+SHELL := bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 CATALOGS := $(wildcard locales/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run chat test bench lint ingest migrate locales catalogs clean
+.PHONY: run chat test test-fast bench lint ingest migrate locales catalogs clean reindex
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,16 +38,24 @@ run: ingest
 chat: ingest
 	$(PY) -m tools.chat
 
+# The whole suite; the PostgreSQL and Redis suites too when the local servers answer.
 test: catalogs
-	$(PY) -m pytest
+	@. .ci/services.sh && $(PY) -m pytest
+
+# SQLite only, without the slow scenarios: the loop while editing.
+test-fast: catalogs
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(PY) -m pytest -m "not slow" -x
 
 bench: ingest
 	$(PY) -m tools.bench
 
+# Style, types, the import contracts in pyproject.toml and dead code.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot handlers tests
-	$(VENV)/bin/ruff format --check bot handlers tests
-	$(VENV)/bin/mypy bot handlers
+	$(VENV)/bin/ruff check bot handlers tools tests
+	$(VENV)/bin/ruff format --check bot handlers tools tests
+	$(VENV)/bin/mypy bot handlers tools
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture
 
 clean:
 	rm -rf $(VENV) data/facts.db
