@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
@@ -46,6 +47,7 @@ async def test_migrations_go_down_to_nothing_and_up_again(blank_db_url: str) -> 
     assert await table_columns(blank_db_url) == built
 
 
+@pytest.mark.slow
 async def test_replicas_starting_together_take_turns(blank_db_url: str) -> None:
     """Every replica migrates at start: three processes at once on one store take turns
     (an advisory lock on PostgreSQL, a file lock on SQLite), and all of them succeed."""

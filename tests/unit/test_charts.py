@@ -333,6 +333,7 @@ def test_drawing_uses_agg_without_pyplot(language: str) -> None:
     assert "matplotlib.pyplot" not in sys.modules
 
 
+@pytest.mark.slow
 def test_the_bot_starts_without_matplotlib() -> None:
     code = (
         "import sys\n"

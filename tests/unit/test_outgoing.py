@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from aiogram import Bot
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -15,9 +16,9 @@ from aiogram.methods import (
 )
 
 from bot.app.dispatcher import create_bot
-from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 from bot.features.sending.answers import OverallSendLimit, counts
 from bot.features.sending.limiter import OutgoingLimiter, SendLimits
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 
 RATE = 10
 EACH = 15  # answers, and as many digest messages, at once: three seconds' worth
@@ -58,6 +59,7 @@ async def _together(emulator: TelegramEmulator, limited: bool) -> None:
         await digests.session.close()
 
 
+@pytest.mark.slow
 async def test_answers_and_digests_together_keep_the_overall_rate() -> None:
     config = EmulatorConfig(limits=RateLimits(overall_per_second=RATE))
     async with TelegramEmulator(config) as emulator:
