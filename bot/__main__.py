@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = getattr(args, "db", None) or settings.database_url
     command = args.command or "run"
     if command == "migrate":
-        from bot.storage.db import migrate
+        from bot.storage.engine import migrate
 
         asyncio.run(migrate(url))
         return 0

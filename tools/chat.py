@@ -330,7 +330,7 @@ async def _chat(
     config: EmulatorConfig | None,
 ) -> int:
     # Imported here, under quiet logs: Alembic logs its plugin set-up at import.
-    from bot.storage.db import create_engine, create_session_factory, migrate
+    from bot.storage.engine import create_engine, create_session_factory, migrate
 
     await migrate(settings.database_url)
     async with contextlib.AsyncExitStack() as cleanup:

@@ -12,7 +12,7 @@ from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Fact, Source, Topic
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
-from bot.storage.db import store_of
+from bot.storage.engine import store_of
 from bot.storage.repositories import DocumentRepository, FactRepository
 
 # How long a process trusts the store's version it last read (see FactQueries.version).

@@ -37,7 +37,7 @@ from tools.emulator import (
     User,
 )
 from tools.emulator.world import Chat
-from bot.storage.db import upgrade_sync
+from bot.storage.engine import upgrade_sync
 
 
 def make_settings(database_url: str = "sqlite+aiosqlite:///:memory:") -> Settings:

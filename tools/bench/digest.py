@@ -24,7 +24,7 @@ from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 from bot.render.i18n import create_i18n
 from bot.pipeline.ingest import ingest_paths
 from bot.features.sending.limiter import OutgoingLimiter, SendLimits
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.subscriptions import NewSubscription, SubscriptionRepository
 
 RATE = 30  # the default SEND_RATE_LIMIT: Telegram's guidance

@@ -12,8 +12,8 @@ from tools.bench import Figure, postgres_server_url, skipped
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import load_manifest, parse_document
 from bot.pipeline.ingest import analyse, ingest_document
-from bot.storage.databases import throwaway_database
-from bot.storage.db import create_engine, create_session_factory, migrate
+from tools.databases import throwaway_database
+from bot.storage.engine import create_engine, create_session_factory, migrate
 
 ROUNDS = 20
 

@@ -47,7 +47,7 @@ from bot.pipeline.documents import load_manifest, parse_document
 from bot.pipeline.ingest import analyse
 from bot.queries.facts import FactQueries
 from bot.pipeline.search_terms import FIELDS, fact_document, quote_terms
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FTS_TABLE, FactSearch
 
 FACTS = 1_000_000
@@ -472,7 +472,7 @@ async def run_on_postgresql(sqlite_path: Path) -> list[Figure]:
             print(skipped(name), flush=True)
         return []
     from tools.bench.search_postgres import copy_store
-    from bot.storage.databases import throwaway_database
+    from tools.databases import throwaway_database
 
     async with throwaway_database(server, "bench") as url:
         await migrate(url)

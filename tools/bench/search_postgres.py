@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.pipeline.search_terms import FIELDS
-from bot.storage.databases import server_dsn
+from tools.databases import server_dsn
 from bot.storage.fulltext import FTS_TABLE
 from bot.storage.fulltext_postgres import document_vector
 

@@ -30,7 +30,7 @@ from tools.bench import Figure
 from bot.domain.settings import Settings
 from tools.emulator import TelegramEmulator, User
 from bot.pipeline.ingest import ingest_paths
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 
 WARMUP = 20
 ROUNDS = 200

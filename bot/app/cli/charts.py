@@ -23,7 +23,7 @@ from bot.features.charts.spec import ChartSpec, build_topic_chart, chartable_met
 from bot.domain import Fact
 from bot.render.i18n import LANGUAGES, create_i18n
 from bot.queries.facts import group_by_subject
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.repositories import FactRepository
 
 

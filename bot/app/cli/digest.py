@@ -9,7 +9,7 @@ from bot.app.dispatcher import create_bot
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, send_due_now
 from bot.render.i18n import create_i18n
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 
 
 async def run_digest(
