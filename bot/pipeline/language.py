@@ -5,7 +5,8 @@ they are frequent in running text, so their share among the Cyrillic letters
 tells a Kazakh document from a Russian one. A sentence is too short for a share
 (a Russian sentence may quote "Қарағанды облысы"), so it is weighed by words:
 words with Kazakh letters and Kazakh function words against Russian function
-words. The letters, words and threshold are data (`data/vocab/kazakh.toml`).
+words; names (capitalised words inside the sentence, words in quotes) do not
+count. The letters, words and threshold are data (`data/vocab/kazakh.toml`).
 No statistical detector is used: the choice is between two languages that
 differ in their alphabet, and rules keep the bot's memory and start-up small.
 """
@@ -20,6 +21,8 @@ from bot.pipeline.vocabulary import entry, words
 RUSSIAN = "ru"
 KAZAKH = "kk"
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Names in quotes ("«Қазақстан темір жолы»") say nothing of the sentence's language.
+QUOTED = re.compile(r"«[^«»]*»|\"[^\"]*\"|“[^“”]*”")
 
 
 @cache
@@ -61,8 +64,10 @@ def sentence_language(text: str) -> str:
     kazakh_words = words("kazakh", "detect", "function_words")
     russian_words = words("kazakh", "detect", "russian_words")
     kazakh = russian = 0
-    for match in WORD.finditer(to_cyrillic(text).lower()):
-        word = match.group()
+    for index, match in enumerate(WORD.finditer(QUOTED.sub(" ", to_cyrillic(text)))):
+        if index and match.group()[0].isupper():
+            continue  # a name inside the sentence
+        word = match.group().lower()
         if any(char in letters for char in word) or word in kazakh_words:
             kazakh += 1
         elif word in russian_words:

@@ -1,4 +1,5 @@
-"""Russian morphology: tokens, lemmas and parts of speech through pymorphy3.
+"""Russian morphology: tokens, lemmas and parts of speech through pymorphy3, with
+Kazakh stems (`endings.py`) for the words the Russian dictionary does not know.
 
 The analyser loads its dictionaries on first use (about a second), so a process
 that never lemmatises never pays for it.
@@ -9,6 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
+
+from bot.pipeline.endings import stems
+from bot.pipeline.language import kazakh_letters
 
 if TYPE_CHECKING:
     import pymorphy3
@@ -111,9 +115,16 @@ def nominative(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def lemmas_of(word: str) -> frozenset[str]:
-    """Every lemma a word may have (a noun and an adjective can share a form)."""
-    return frozenset(p[0] for p in parses(word))
+    """Every lemma a word may have (a noun and an adjective can share a form). A
+    word the Russian dictionary does not know, or one with Kazakh letters, may also
+    be a Kazakh stem with endings ("Қарағандыда", "Сараннан"): its stems are added."""
+    found = frozenset(p[0] for p in parses(word))
+    folded = fold(word)
+    if _is_cyrillic(folded) and (_has_kazakh_letter(folded) or not _known(folded)):
+        found |= stems(folded)
+    return found
 
 
 def tokens(text: str) -> list[str]:
@@ -125,5 +136,17 @@ def lemmatize(text: str) -> list[str]:
     return [lemma(token) for token in tokens(text)]
 
 
+def _known(word: str) -> bool:
+    try:
+        return bool(analyzer().word_is_known(word))
+    except ValueError:
+        return False
+
+
+def _has_kazakh_letter(word: str) -> bool:
+    letters = kazakh_letters()
+    return any(ch in letters for ch in word)
+
+
 def _is_cyrillic(word: str) -> bool:
-    return any("а" <= ch <= "я" or ch in "әғқңөұүһі" for ch in word)
+    return any("а" <= ch <= "я" or "\u0400" <= ch <= "\u04ff" for ch in word)

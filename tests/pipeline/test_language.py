@@ -1,0 +1,65 @@
+"""The language of documents and sentences, and Kazakh in Latin letters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.domain import ExtractedFact
+from bot.gazetteer import load_gazetteer
+from bot.pipeline.extract import extract_facts
+from bot.pipeline.language import document_language, sentence_language
+from bot.pipeline.latin import is_latin_kazakh, to_cyrillic, transliterate
+
+KAZAKH_TEXT = (
+    "Теміртауда жаңа құю цехы іске қосылды. Кәсіпорын жылына 40 мың тонна құйма "
+    "шығарады, бұл үшін 12 млрд теңге жұмсалды."
+)
+RUSSIAN_TEXT = (
+    "В Темиртау запустили новый литейный цех. Предприятие будет выпускать 40 тыс. тонн "
+    "отливок в год, на это потратили 12 млрд тенге."
+)
+
+
+def test_document_language() -> None:
+    assert document_language(KAZAKH_TEXT) == "kk"
+    assert document_language(RUSSIAN_TEXT) == "ru"
+
+
+def test_a_russian_sentence_that_quotes_a_kazakh_name_stays_russian() -> None:
+    assert (
+        sentence_language("Компания «Қазақстан темір жолы» отправила 12 поездов в Китай.") == "ru"
+    )
+    assert sentence_language("Қарағанды облысы: биыл 14 жоба") == "kk"
+    assert sentence_language("Зауыт 2027 жылы іске қосылады.") == "kk"
+
+
+def _facts(text: str) -> list[ExtractedFact]:
+    return extract_facts(text, load_gazetteer())
+
+
+def test_a_mixed_document_marks_each_fact_with_its_sentence_language() -> None:
+    text = "Новый склад в Сарани принял 15 тыс. тонн зерна.\n\nҚоймаға 9 мың тонна астық түсті."
+    facts = _facts(text)
+    assert [(f.value, f.lang) for f in facts] == [(Decimal(15000), "ru"), (Decimal(9000), "kk")]
+
+
+def test_latin_kazakh_of_both_alphabets_reads_as_cyrillic() -> None:
+    assert transliterate("Jaña zauyt 2026 jılı işke qosıladı").text.startswith("Жаңа зауйт")
+    assert transliterate("Bıyl óńirde 3 myń jumys orny ashyldy").text == (
+        "Биыл өңірде 3 мың жұмыс орны ашылды"
+    )
+    assert transliterate("Öñirde 5 jobа").text.startswith("Өңірде")
+
+
+def test_english_and_company_names_are_not_transliterated() -> None:
+    assert not is_latin_kazakh("Silk Road Electronics will ship 200 units to Almaty")
+    assert not is_latin_kazakh("Компания Qarmet и ТОО QazTehna")
+    assert to_cyrillic("Qarmet plans a new mill") == "Qarmet plans a new mill"
+
+
+def test_facts_of_a_latin_kazakh_article_keep_the_quote_as_written() -> None:
+    sentence = "Bıyl Qaraǵandy oblysynda 2,5 myńnan astam jumys orny ashyldy."
+    (fact,) = _facts(sentence)
+    assert (fact.value, fact.unit, fact.lang) == (Decimal(2500), "jobs", "kk")
+    assert fact.quote == sentence
+    assert fact.entity_key == "karaganda_region"
