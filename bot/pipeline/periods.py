@@ -227,6 +227,20 @@ def _words() -> _Words:
         rf"по\s+сравнению\s+с\s+\d{{4}}\s*{year_word})",
         re.IGNORECASE,
     )
+    # … and in Kazakh: a year in a form of "былтырғы/өткен жылғы/2024 жылғы" before a
+    # noun of level in the ablative, or before "салыстырғанда".
+    kz_base = (
+        rf"(?:(?:{_any(kk['current'])}|{_any(kk['previous'])}){LETTER}*|"
+        rf"(?:{re.escape(kk['previous_adjective'])}\s+|\d{{4}}\s*(?:-?\s*)?){kz_year})"
+    )
+    endings = entry("kazakh", "endings")
+    from_or_with = _any([*endings["ablative"], *endings["instrumental"]])
+    kz_comparison = (
+        rf"{kz_base}\s+(?:{LETTER}+\s+)?(?:{_any(kk['comparison_nouns'])}){LETTER}*"
+        rf"(?:{from_or_with})\b|"
+        rf"{kz_base}(?:\s+{LETTER}+)?\s+(?:{_any(kk['comparison_words'])})"
+    )
+    comparison = re.compile(f"{comparison.pattern}|{kz_comparison}", re.IGNORECASE)
     return _Words(month_counts, months, kz_months, kz_counts, patterns, comparison)
 
 

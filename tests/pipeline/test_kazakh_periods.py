@@ -39,3 +39,15 @@ def test_kazakh_period_forms(text: str, period: Period) -> None:
 def test_the_year_of_a_figure_before_it() -> None:
     text = "Тасымал 2021 жылы 8 млн тонна болды, ал 2024 жылы 11 млн тоннаға жетті."
     assert [p.period.year for p in find_periods(text, None)] == [2021, 2024]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Бұл былтырғы көрсеткіштен 8 пайызға жоғары.",
+        "Өткен жылмен салыстырғанда өнім 3 пайызға өсті.",
+        "2023 жылғы деңгейден 12 пайызға артық.",
+    ],
+)
+def test_a_base_of_comparison_is_not_the_period(text: str) -> None:
+    assert find_periods(text, 2025) == []

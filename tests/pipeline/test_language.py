@@ -63,3 +63,18 @@ def test_facts_of_a_latin_kazakh_article_keep_the_quote_as_written() -> None:
     assert (fact.value, fact.unit, fact.lang) == (Decimal(2500), "jobs", "kk")
     assert fact.quote == sentence
     assert fact.entity_key == "karaganda_region"
+
+
+def test_a_latin_kazakh_article_gives_its_figures_places_and_periods() -> None:
+    text = (
+        "Bıyl Temirtaýda 45 mlrd teńgeniń jobasy júzege asyryldy.\n\n"
+        "Balqash qalasynda 2026 jylǵa deıin 3 jańa nysan salynady."
+    )
+    facts = extract_facts(text, load_gazetteer(), document_year=2025)
+    assert [
+        (f.value, f.unit, f.entity_key, f.period.key() if f.period else None) for f in facts
+    ] == [
+        (Decimal(45_000_000_000), "KZT", "temirtau", "2025"),
+        (Decimal(3), "count", "balkhash", "by 2026"),
+    ]
+    assert facts[0].quote == "Bıyl Temirtaýda 45 mlrd teńgeniń jobasy júzege asyryldy."
