@@ -26,10 +26,12 @@ from bot.pipeline.phrases import PhraseTable
 from bot.pipeline.vocabulary import entry, normalise, words
 
 # A number: digits with optional space-grouped thousands and a decimal part.
-# Not glued to letters ("COVID-19", "Агро-2018"), not part of a date or a time,
+# Not glued to letters ("COVID-19", "Агро-2018"), not part of a date ("2025-03-01")
+# or a time; a hyphen between numbers is a range ("30-40"),
 # not a Russian ordinal ("2-й"); a Kazakh ending after a hyphen is read below.
 NUMBER = re.compile(
-    r"(?<![\w.,/№:])(?<!\w-)(?<!№ )(\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:[.,](\d+))?(?!\d)"
+    r"(?<![\w.,/№:])(?<![^\W\d_]-)(?<!\d{4}-)(?<!\d{4}-\d\d-)(?<!№ )"
+    r"(\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:[.,](\d+))?(?!\d)(?!-\d\d-\d)"
     r"(?![\d%]?[.,:]\d)(?!-?(?:й|го|м|х|я|е|ой|ый|ий|ая|ое|ые|ого|ому|ым|ом)\b)(?![a-zA-Zа-яА-Я])"
 )
 HYPHEN_ENDING = re.compile(r"-([^\W\d_]{1,6})(?![^\W\d_])")
@@ -378,6 +380,8 @@ def _kazakh_noun(sentence: _Sentence, raw: _Raw, pos: int) -> _Raw:
     text = sentence.text
     for index, word in enumerate(KAZAKH_WORD.finditer(text, pos, min(len(text), pos + 80))):
         if index >= KAZAKH_NOUN_WORDS or not word.group()[0].isalpha():
+            break
+        if normalise(word.group()) in u.kazakh_stop_words():
             break
         if index == 0 and u.kazakh_time().match(text, word.start(), skip_space=False):
             if _four_digit_year(text, raw):

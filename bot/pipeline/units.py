@@ -100,6 +100,12 @@ def kazakh_nouns() -> PhraseTable[str]:
 
 
 @cache
+def kazakh_stop_words() -> frozenset[str]:
+    """Words that end a Kazakh number's phrase before its noun."""
+    return words(VOCABULARY, "nouns", "kk_stop", "words")
+
+
+@cache
 def time_lemmas() -> frozenset[str]:
     """Russian nouns of time: a number before them is a duration or a date."""
     return words(VOCABULARY, "time", "ru", "lemmas")

@@ -101,6 +101,8 @@ def test_number_words_before_a_multiplier_or_times(
         "Бұл өңірдегі 2-інші зауыт.",
         "Мектеп 1 қыркүйекте ашылады.",
         "Бір адам келді, екі адам кетті.",
+        "Ол 27 жастағы инженер.",
+        "Бұл 3 рет айтылды және жоба жоқ.",
     ],
 )
 def test_kazakh_dates_durations_ordinals_and_plain_words_are_not_figures(text: str) -> None:
@@ -114,3 +116,15 @@ def test_a_line_of_twenty_thousand_numbers_is_read_in_one_pass() -> None:
     mentions = find_numbers(line)
     assert len(mentions) == 20_000
     assert {m.unit for m in mentions} == {"KZT"}
+
+
+def test_a_hyphen_between_numbers_is_a_range_in_both_languages() -> None:
+    assert figures("Үлесі 20-25 пайызға жетеді.") == [
+        (Decimal(20), "percent"),
+        (Decimal(25), "percent"),
+    ]
+    assert figures("Выпуск вырастет на 10-15 процентов.") == [
+        (Decimal(10), "percent"),
+        (Decimal(15), "percent"),
+    ]
+    assert figures("Отчет от 2024-11-05 без цифр.") == []
