@@ -13,36 +13,21 @@ from typing import TYPE_CHECKING
 
 from bot.pipeline.endings import stems
 from bot.pipeline.language import kazakh_letters
+from bot.pipeline.vocabulary import entry, word_map
 
 if TYPE_CHECKING:
     import pymorphy3
 
-# Words whose pymorphy3 lemma is wrong or unhelpful here.
-LEMMA_OVERRIDES: dict[str, str] = {
-    "тенге": "тенге",
-    "тг": "тенге",
-    "маслихат": "маслихат",
-    "маслихата": "маслихат",
-    "маслихате": "маслихат",
-    "сары": "сары",
-    "сарыарка": "сарыарка",
-    "сарыарки": "сарыарка",
-    "сарыарке": "сарыарка",
-    "мойынты": "мойынты",
-    "темиртау": "темиртау",
-    "рабочих": "рабочий",
-    "рабочие": "рабочий",
-    "инвестпроект": "инвестпроект",
-    "млн": "млн",
-    "млрд": "млрд",
-    "трлн": "трлн",
-    "тыс": "тыс",
-    # compounds the dictionary lacks, in their case forms
-    **{
-        f"ветропарк{ending}": "ветропарк"
-        for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах")
-    },
-}
+
+@cache
+def lemma_overrides() -> dict[str, str]:
+    """Words whose pymorphy3 lemma is wrong or unhelpful here (`data/vocab/lemmas.toml`)."""
+    found = word_map("lemmas", "words")
+    for item in entry("lemmas", "stems"):
+        for ending in item["endings"]:
+            found[fold(item["stem"] + ending)] = fold(item["lemma"])
+    return found
+
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -64,7 +49,7 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
 def lemma(word: str) -> str:
     """The dictionary form of one word, lower case, ё folded."""
     folded = fold(word)
-    override = LEMMA_OVERRIDES.get(folded)
+    override = lemma_overrides().get(folded)
     if override is not None:
         return override
     if not folded.isalpha() or not _is_cyrillic(folded):
@@ -84,7 +69,7 @@ def parses(word: str) -> tuple[tuple[str, str | None, frozenset[str]], ...]:
     if not analyses:
         return ((folded, None, frozenset()),)
     for parse in analyses:
-        normal = LEMMA_OVERRIDES.get(folded) or fold(parse.normal_form)
+        normal = lemma_overrides().get(folded) or fold(parse.normal_form)
         pos = parse.tag.POS
         result.append(
             (normal, str(pos) if pos else None, frozenset(str(g) for g in parse.tag.grammemes))

@@ -25,17 +25,31 @@ from bot.pipeline.morph import parses
 from bot.pipeline.phrases import PhraseTable
 from bot.pipeline.vocabulary import entry, normalise, words
 
-# A number: digits with optional space-grouped thousands and a decimal part.
-# Not glued to letters ("COVID-19", "Агро-2018"), not part of a date ("2025-03-01")
-# or a time; a hyphen between numbers is a range ("30-40"),
-# not a Russian ordinal ("2-й"); a Kazakh ending after a hyphen is read below.
-NUMBER = re.compile(
-    r"(?<![\w.,/№:])(?<![^\W\d_]-)(?<!\d{4}-)(?<!\d{4}-\d\d-)(?<!№ )"
-    r"(\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:[.,](\d+))?(?!\d)(?!-\d\d-\d)"
-    r"(?![\d%]?[.,:]\d)(?!-?(?:й|го|м|х|я|е|ой|ый|ий|ая|ое|ые|ого|ому|ым|ом)\b)(?![a-zA-Zа-яА-Я])"
-)
+
+@cache
+def _number_pattern() -> re.Pattern[str]:
+    """A number: digits with optional space-grouped thousands and a decimal part.
+    Not glued to letters ("COVID-19", "Агро-2018"), not part of a date ("2025-03-01")
+    or a time, not a Russian ordinal ("2-й"); a hyphen between numbers is a range
+    ("30-40"); a Kazakh ending after a hyphen is read by `_read`."""
+    ordinals = "|".join(
+        re.escape(e)
+        for e in sorted(entry("numbers", "digits", "russian_ordinal"), key=len, reverse=True)
+    )
+    return re.compile(
+        r"(?<![\w.,/№:])(?<![^\W\d_]-)(?<!\d{4}-)(?<!\d{4}-\d\d-)(?<!№ )"
+        r"(\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:[.,](\d+))?(?!\d)(?!-\d\d-\d)"
+        rf"(?![\d%]?[.,:]\d)(?!-?(?:{ordinals})\b)(?![a-zA-Zа-яА-Я])"
+    )
+
+
+@cache
+def _range_join() -> re.Pattern[str]:
+    joins = "|".join(re.escape(w) for w in entry("numbers", "ranges", "joins"))
+    return re.compile(rf"\s*(?:[–—-]|\s+(?:{joins})\s+)\s*$", re.IGNORECASE)
+
+
 HYPHEN_ENDING = re.compile(r"-([^\W\d_]{1,6})(?![^\W\d_])")
-RANGE_JOIN = re.compile(r"\s*(?:[–—-]|\s+до\s+|\s+по\s+)\s*$")
 PHRASE_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+|[^\s\w]", re.UNICODE)
 KAZAKH_WORD = re.compile(r"[^\W\d_]+|\d|[^\s\w«»\"“”]")
 ADJECTIVAL = frozenset({"ADJF", "PRTF", "NUMR", "ADJS"})
@@ -180,7 +194,7 @@ def find_numbers(
     sentence = _Sentence(text, sentence_lemmas, sentence_language(text) == KAZAKH)
     raws = [
         raw
-        for match in NUMBER.finditer(text)
+        for match in _number_pattern().finditer(text)
         if (raw := _read(sentence, match.start(), match.end(), _value(match))) is not None
     ]
     raws = sorted(raws + _word_numbers(sentence), key=lambda raw: raw.start)
@@ -449,9 +463,9 @@ def _noun_unit(sentence: _Sentence, noun: str, after: list[str]) -> str:
     for unit, label in u.russian_noun_phrases().values():
         if noun == label:
             return unit
-    if noun == "пара" and after and after[0] in {"поезд", "состав", "грузовой", "пассажирский"}:
-        rates, _ = u.rate_tables()
-        return "train pairs/day" if rates.search(sentence.text) else "train pairs"
+    pairs = entry("units", "nouns", "pairs")
+    if noun == pairs["noun"] and after and after[0] in pairs["of"]:
+        return str(pairs["unit"])  # a rate when "в сутки" stands beside it (`_rate`)
     if noun in u.people_lemmas():
         return "jobs" if sentence.about_jobs() else "people"
     return u.russian_nouns().get(noun, "count")
@@ -501,12 +515,12 @@ def _may_inherit(text: str, previous: NumberMention, raw: _Raw) -> bool:
 
 
 def _joined_by_range(text: str, left_end: int, right_start: int) -> bool:
-    return right_start - left_end <= 6 and bool(RANGE_JOIN.search(text[left_end:right_start]))
+    return right_start - left_end <= 6 and bool(_range_join().search(text[left_end:right_start]))
 
 
 def _joined(text: str, left: _Raw, right: _Raw) -> bool:
     return right.start - left.tail_end <= 6 and bool(
-        RANGE_JOIN.search(text[left.tail_end : right.start])
+        _range_join().search(text[left.tail_end : right.start])
     )
 
 
@@ -523,7 +537,11 @@ def _link_ranges(text: str, raws: list[_Raw]) -> None:
 
 
 def _starts_change(text: str, start: int) -> bool:
-    return bool(re.search(r"(?:^|\s)с\s*$", text[max(0, start - 6) : start], re.IGNORECASE))
+    """ "с 15 тыс. до …": the first number is where a change starts."""
+    before = text[max(0, start - 6) : start].split()
+    return bool(before) and normalise(before[-1]) == normalise(
+        entry("numbers", "ranges", "change_start")
+    )
 
 
 def _qualifier(text: str, start: int) -> Qualifier | None:
