@@ -49,11 +49,23 @@ class _Words:
 def _words() -> _Words:
     ru, kk = entry("periods", "ru"), entry("periods", "kk")
     year_word = f"(?:{_any(ru['year_words'])})"
-    current = rf"(?:{_any(ru['current'])})\s+года"
-    previous = rf"(?:{_any(ru['previous'])})\s+года"
+    g = ru["grammar"]
+    genitive = re.escape(g["year_genitive"])
+    current = rf"(?:{_any(ru['current'])})\s+{genitive}"
+    previous = rf"(?:{_any(ru['previous'])})\s+{genitive}"
+    year_any = rf"{re.escape(g['year_stem'])}\w*"
+    ordinal = _any(g["year_ordinal"])
+    first, month_word, half = (
+        rf"{re.escape(g[key])}\w*" for key in ("first_stem", "month_stem", "half_stem")
+    )
+    same, period_word, level = (
+        rf"{re.escape(g[key])}\w*"
+        for key in ("comparison_same_stem", "comparison_period_stem", "comparison_level_stem")
+    )
     month_counts = {normalise(k): int(v) for k, v in ru["month_counts"].items()}
     months = tuple(ru["months"])
     by, end, within = _any(ru["by"]), _any(ru["end"]), _any(ru["within"])
+    rel_lead = _any(g["rel_lead"])
     cur_stems, next_stems, prev_stems = (
         _any(ru[key]) for key in ("current_stems", "next_stems", "previous_stems")
     )
@@ -116,7 +128,8 @@ def _words() -> _Words:
         (
             "range",
             re.compile(
-                rf"(?:в\s+|на\s+|с\s+)?(?P<a>\d{{4}})\s*[–—-]\s*(?P<b>\d{{4}})(?:-?е)?\s*"
+                rf"(?:(?:{_any(g['range_lead'])})\s+)?(?P<a>\d{{4}})\s*[–—-]\s*(?P<b>\d{{4}})"
+                rf"(?:-?{re.escape(g['range_plural_ending'])})?\s*"
                 rf"(?:{year_word}|{kz_year})",
                 re.IGNORECASE,
             ),
@@ -143,8 +156,8 @@ def _words() -> _Words:
         (
             "months",
             re.compile(
-                rf"(?:{_any(ru['months_lead'])})\s+(?:перв\w+\s+)?"
-                rf"(?P<n>\d{{1,2}}|{_any(list(month_counts))})(?:-?\w{{0,3}})?\s+месяц\w*"
+                rf"(?:{_any(ru['months_lead'])})\s+(?:{first}\s+)?"
+                rf"(?P<n>\d{{1,2}}|{_any(list(month_counts))})(?:-?\w{{0,3}})?\s+{month_word}"
                 rf"(?:\s+(?:(?P<year>\d{{4}})\s*{year_word}|(?P<cur>{current})|(?P<prev>{previous})))?",
                 re.IGNORECASE,
             ),
@@ -152,7 +165,7 @@ def _words() -> _Words:
         (
             "months_span",
             re.compile(
-                rf"(?:за\s+|в\s+)?(?P<from>{months[0]}\w*)\s*[–—-]\s*(?P<to>"
+                rf"(?:(?:{_any(g['span_lead'])})\s+)?(?P<from>{months[0]}\w*)\s*[–—-]\s*(?P<to>"
                 + "|".join(months[1:])
                 + rf")\w*(?:\s+(?P<year>\d{{4}})\s*{year_word}?|\s+(?P<cur>{current}))?",
                 re.IGNORECASE,
@@ -161,15 +174,16 @@ def _words() -> _Words:
         (
             "half",
             re.compile(
-                rf"(?:за|в)\s+(?:перв\w+\s+полугоди\w+|I\s+полугоди\w+)(?:\s+(?P<year>\d{{4}})\s*{year_word}|\s+(?P<cur>{current}))?",
+                rf"(?:{_any(g['half_lead'])})\s+(?:{first}|{re.escape(g['half_roman'])})\s+{half}"
+                rf"(?:\s+(?P<year>\d{{4}})\s*{year_word}|\s+(?P<cur>{current}))?",
                 re.IGNORECASE,
             ),
         ),
         (
             "by_end",
             re.compile(
-                rf"(?:\b(?:{by}))\s+(?:{end})\s+(?:(?P<year>\d{{4}})(?:-?(?:го|му|м))?\s*{year_word}?|"
-                rf"(?P<cur>{current}|года)|(?P<next>{_any(ru['next_year'])}))",
+                rf"(?:\b(?:{by}))\s+(?:{end})\s+(?:(?P<year>\d{{4}})(?:-?(?:{ordinal}))?\s*{year_word}?|"
+                rf"(?P<cur>{current}|{genitive})|(?P<next>{_any(ru['next_year'])}))",
                 re.IGNORECASE,
             ),
         ),
@@ -177,14 +191,14 @@ def _words() -> _Words:
             "by",
             re.compile(
                 rf"(?:\b(?:{by}))\s+(?:(?:{within})\s+)?(?P<year>\d{{4}})"
-                rf"(?:-?(?:го|му|м))?\s*{year_word}?",
+                rf"(?:-?(?:{ordinal}))?\s*{year_word}?",
                 re.IGNORECASE,
             ),
         ),
         (
             "year_start",
             re.compile(
-                rf"(?:{_any(ru['year_start'])})\s+(?:(?P<year>\d{{4}})\s*{year_word}|(?P<cur>{current}|года))",
+                rf"(?:{_any(ru['year_start'])})\s+(?:(?P<year>\d{{4}})\s*{year_word}|(?P<cur>{current}|{genitive}))",
                 re.IGNORECASE,
             ),
         ),
@@ -197,7 +211,7 @@ def _words() -> _Words:
         (
             "year",
             re.compile(
-                rf"(?P<year>(?<!\d)\d{{4}})(?:(?:-?(?:м|й|го))?\s*{year_word}|-(?:м|й|го)\b)"
+                rf"(?P<year>(?<!\d)\d{{4}})(?:(?:-?(?:{ordinal}))?\s*{year_word}|-(?:{ordinal})\b)"
                 r"(?!\s*[–—-]\s*\d)",
                 re.IGNORECASE,
             ),
@@ -205,10 +219,9 @@ def _words() -> _Words:
         (
             "year_rel",
             re.compile(
-                rf"(?:в|на)\s+(?P<cur>(?:{cur_stems})\w+)\s+год\w*|(?P<cur2>{current})|"
-                rf"(?:в|на)\s+(?P<next>(?:{next_stems})\w+)\s+год\w*|"
-                rf"(?P<prev>(?:в|за)\s+(?:{prev_stems})\w+\s+год\w*|{previous})|"
-                rf"(?P<cur3>(?:уже\s+)?в\s+нынешнем\s+году)",
+                rf"(?:{rel_lead})\s+(?P<cur>(?:{cur_stems})\w+)\s+{year_any}|(?P<cur2>{current})|"
+                rf"(?:{rel_lead})\s+(?P<next>(?:{next_stems})\w+)\s+{year_any}|"
+                rf"(?P<prev>(?:{_any(g['previous_lead'])})\s+(?:{prev_stems})\w+\s+{year_any}|{previous})",
                 re.IGNORECASE,
             ),
         ),
@@ -222,9 +235,9 @@ def _words() -> _Words:
     ]
     # Spans that look like a period but name a base of comparison.
     comparison = re.compile(
-        rf"(?:по\s+сравнению\s+с\s+|к\s+|против\s+|относительно\s+)?(?:аналогичн\w+\s+период\w*\s+"
-        rf"(?:{previous}|\d{{4}}\s*{year_word})|уровн\w+\s+\d{{4}}\s*{year_word}|"
-        rf"по\s+сравнению\s+с\s+\d{{4}}\s*{year_word})",
+        rf"(?:(?:{_any(g['comparison_lead'])})\s+)?(?:{same}\s+{period_word}\s+"
+        rf"(?:{previous}|\d{{4}}\s*{year_word})|{level}\s+\d{{4}}\s*{year_word}|"
+        rf"{_any([g['comparison_with']])}\s+\d{{4}}\s*{year_word})",
         re.IGNORECASE,
     )
     # … and in Kazakh: a year in a form of "былтырғы/өткен жылғы/2024 жылғы" before a
@@ -271,7 +284,7 @@ def _year(match: re.Match[str], document_year: int | None) -> int | None:
     groups = match.groupdict()
     if groups.get("year"):
         return int(groups["year"])
-    if any(groups.get(k) for k in ("cur", "cur2", "cur3")):
+    if any(groups.get(k) for k in ("cur", "cur2")):
         return document_year
     if groups.get("prev"):
         return document_year - 1 if document_year else None
