@@ -397,13 +397,19 @@ def _kazakh_noun(sentence: _Sentence, raw: _Raw, pos: int) -> _Raw:
             break
         if normalise(word.group()) in u.kazakh_stop_words():
             break
-        if index == 0 and u.kazakh_time().match(text, word.start(), skip_space=False):
+        noun = u.kazakh_nouns().match(text, word.start(), skip_space=False)
+        # a counted noun that looks like a word of time ("қазандық", boiler house,
+        # beside "қазан", October) is the noun
+        if (
+            noun is None
+            and index == 0
+            and u.kazakh_time().match(text, word.start(), skip_space=False)
+        ):
             if _four_digit_year(text, raw):
                 raw.is_year = True
             else:
                 raw.is_time = True
             return raw
-        noun = u.kazakh_nouns().match(text, word.start(), skip_space=False)
         if noun:
             raw.unit, raw.noun = noun.value, text[word.start() : noun.end]
             raw.tail_end = _hedge_after(sentence, raw, noun.end)

@@ -32,6 +32,9 @@ def figures(text: str) -> list[tuple[Decimal, str]]:
         ("Теміржол арқылы 24 пойыз өтті.", [(Decimal("24"), "trains")]),
         ("Жобаға 1,5 млрд-тан астам теңге жұмсалды.", [(Decimal("1500000000"), "KZT")]),
         ("Ауылда 12 жаңа кәсіпорын ашылды.", [(Decimal("12"), "count")]),
+        ("Қыс алдында 9 қазандық жөнделді.", [(Decimal("9"), "units")]),
+        ("Тәулігіне 8 мың тонна кен тиеледі.", [(Decimal("8000"), "t/day")]),
+        ("Инвестиция 2 трлн 40 млрд теңгені құрады.", [(Decimal("2040000000000"), "KZT")]),
     ],
 )
 def test_kazakh_scale_and_unit(text: str, expected: list[tuple[Decimal, str]]) -> None:
