@@ -69,7 +69,7 @@ def _words() -> _Words:
     cur_stems, next_stems, prev_stems = (
         _any(ru[key]) for key in ("current_stems", "next_stems", "previous_stems")
     )
-    kz_year = rf"(?:{re.escape(kk['year'])}{LETTER}*|{_literal(kk['year_abbreviation'])})"
+    kz_year = rf"(?:{re.escape(kk['year'])}{LETTER}*|{_any(kk['year_abbreviations'])})"
     kz_months = tuple(kk["months"])
     kz_counts = {
         normalise(k): int(Decimal(str(v)))

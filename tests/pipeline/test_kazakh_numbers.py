@@ -50,6 +50,7 @@ def test_kazakh_scale_and_unit(text: str, expected: list[tuple[Decimal, str]]) -
         ("Жобалар 640-қа жуық жаңа жұмыс орнын ашады.", (Decimal("640"), "jobs")),
         ("Облыста 27 инвестициялық жоба іске асырылуда.", (Decimal("27"), "projects")),
         ("Мерекеге 300-ге жуық адам жиналды.", (Decimal("300"), "people")),
+        ("Цехта 420 жұмысшы еңбек етеді.", (Decimal("420"), "jobs")),
     ],
 )
 def test_kazakh_counted_things(text: str, expected: tuple[Decimal, str]) -> None:
@@ -86,6 +87,7 @@ def test_a_level_reached_after_dejin_is_no_bound() -> None:
         ("Бюджет бір жарым миллиард теңгеге жетті.", (Decimal("1500000000"), "KZT")),
         ("Выпуск вырос в два раза.", (Decimal("2"), "times")),
         ("Экспорт 4 есе ұлғайды.", (Decimal("4"), "times")),
+        ("Табыс екі есеге көбейді.", (Decimal("2"), "times")),
     ],
 )
 def test_number_words_before_a_multiplier_or_times(

@@ -25,6 +25,7 @@ from bot.pipeline.periods import find_periods
         ("жыл басынан бері", Period(PeriodKind.SINCE, year=2025)),
         ("қаңтардан бері", Period(PeriodKind.SINCE, year=2025)),
         ("2026-2028 жылдары", Period(PeriodKind.RANGE, year=2026, year_to=2028)),
+        ("2027–2029 жж. бағдарламасы", Period(PeriodKind.RANGE, year=2027, year_to=2029)),
         ("қаңтар–тамыз айларында", Period(PeriodKind.MONTHS, months=8, year=None)),
         ("2024 жылғы қаңтар-маусым", Period(PeriodKind.MONTHS, months=6, year=2024)),
         ("алты айда", Period(PeriodKind.MONTHS, months=6, year=2025)),
