@@ -20,12 +20,18 @@ from bot.pipeline.noise import Line
 from bot.pipeline.vocabulary import entry, words
 
 LATIN_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Stands for a 2017-style letter ("g'", "n'") while a line is probed.
+APOSTROPHE_LETTER = "\u01dd"
 
 
 @cache
-def _tables() -> tuple[dict[str, str], dict[str, str]]:
+def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     common = dict(entry("latin", "common"))
-    return {**common, **entry("latin", "v2021")}, {**common, **entry("latin", "v2018")}
+    return (
+        {**common, **entry("latin", "v2021")},
+        {**common, **entry("latin", "v2018")},
+        {**common, **entry("latin", "v2017")},
+    )
 
 
 def _is_latin(char: str) -> bool:
@@ -35,14 +41,24 @@ def _is_latin(char: str) -> bool:
 def is_latin_kazakh(text: str) -> bool:
     """The line is Kazakh written in Latin letters: mostly Latin words, with letters
     or words only Kazakh Latin has."""
-    found = LATIN_WORD.findall(text)
+    probe = text.lower().replace("’", "'")
+    for mark in entry("latin", "detect", "v2017_marks"):
+        probe = probe.replace(mark, APOSTROPHE_LETTER)
+    found = LATIN_WORD.findall(probe)
     latin = [word for word in found if all(_is_latin(char) for char in word)]
     if len(latin) < int(entry("latin", "detect", "min_words")) or len(latin) * 2 <= len(found):
         return False
     letters = set(str(entry("latin", "detect", "letters")))
     known = words("latin", "detect", "words")
-    marked = sum(1 for word in latin if letters & set(word.lower()) or word.lower() in known)
-    return marked >= 2 and marked * 5 >= len(latin)
+    marked = sum(
+        1 for word in latin if letters & set(word) or APOSTROPHE_LETTER in word or word in known
+    )
+    # Apostrophes alone are English too ("O'Brien's"): a 2017-style line must also
+    # have a Kazakh word, a Kazakh letter, or a "q" without "u" (qala, Qazaqstan).
+    kazakh = any(
+        letters & set(word) or word in known or re.search("q(?!u)", word) for word in latin
+    )
+    return kazakh and marked >= 2 and marked * 5 >= len(latin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +69,15 @@ class Transliterated:
 
 def transliterate(text: str) -> Transliterated:
     """`text` in Cyrillic, letter by letter, in the alphabet its marks point to."""
-    v2021, v2018 = _tables()
+    v2021, v2018, v2017 = _tables()
     marks = set(str(entry("latin", "detect", "v2018_marks")))
-    lowered = text.lower()
-    table = v2018 if marks & set(lowered) or "sh" in lowered or "ch" in lowered else v2021
+    lowered = text.lower().replace("’", "'")
+    if any(mark in lowered for mark in entry("latin", "detect", "v2017_marks")):
+        table = v2017
+    elif marks & set(lowered) or "sh" in lowered or "ch" in lowered:
+        table = v2018
+    else:
+        table = v2021
     digraphs = {key for key in table if len(key) == 2}
     after_vowel = dict(entry("latin", "after_vowel"))
     vowels = str(after_vowel.pop("vowels"))

@@ -78,3 +78,10 @@ def test_a_latin_kazakh_article_gives_its_figures_places_and_periods() -> None:
         (Decimal(3), "count", "balkhash", "by 2026"),
     ]
     assert facts[0].quote == "Bıyl Temirtaýda 45 mlrd teńgeniń jobasy júzege asyryldy."
+
+
+def test_the_2017_apostrophe_alphabet_and_english_apostrophes() -> None:
+    line = "Bıyl Jezqazg'anda 400-den astam adam jumysqa ornalasty"
+    assert is_latin_kazakh(line.replace("Bıyl", "Biyl"))
+    assert transliterate("Jezqazg'anda s'ahta as'yldy").text == "Жезқазғанда шахта ашылды"
+    assert not is_latin_kazakh("O'Brien's company isn't shipping today")
