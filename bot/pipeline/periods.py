@@ -11,6 +11,7 @@ come in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -267,17 +268,37 @@ class PeriodMention:
 def find_periods(text: str, document_year: int | None) -> list[PeriodMention]:
     """Non-overlapping periods in a sentence, in order."""
     vocabulary = _words()
-    taken = [(m.start(), m.end()) for m in vocabulary.comparison.finditer(text)]
+    taken = _Spans()
+    for match in vocabulary.comparison.finditer(text):
+        taken.add(match.start(), match.end())
     found: list[PeriodMention] = []
     for name, pattern in vocabulary.patterns:
         for match in pattern.finditer(text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             period = _period(name, match, document_year)
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
             if period is not None:
                 found.append(PeriodMention(match.start(), match.end(), period))
     return sorted(found, key=lambda p: p.start)
+
+
+class _Spans:
+    """Non-overlapping spans kept in order, so a sentence of thousands of periods
+    is checked in logarithmic time per span."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect_left(self._starts, end)  # spans that start before `end`
+        return index > 0 and self._ends[index - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect_left(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
 
 
 def _year(match: re.Match[str], document_year: int | None) -> int | None:

@@ -52,3 +52,9 @@ def test_the_year_of_a_figure_before_it() -> None:
 )
 def test_a_base_of_comparison_is_not_the_period(text: str) -> None:
     assert find_periods(text, 2025) == []
+
+
+def test_a_line_of_twenty_thousand_periods_is_read_in_one_pass() -> None:
+    # Each period once was checked against every period found before it.
+    line = "; ".join(f"{2000 + n % 30} жылы" for n in range(20_000))
+    assert len(find_periods(line, 2025)) == 20_000
