@@ -54,7 +54,7 @@ def document_language(text: str) -> str:
     return KAZAKH if kazakh_share(to_cyrillic(text)) >= threshold else RUSSIAN
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=1024)
 def sentence_language(text: str) -> str:
     """ "kk" when the sentence reads as Kazakh, else "ru"; a sentence with no
     Cyrillic word keeps Russian, the language most of the sources write in."""
