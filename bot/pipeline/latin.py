@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.domain import ExtractedFact
+from bot.pipeline.language import kazakh_letters
 from bot.pipeline.noise import Line
 from bot.pipeline.vocabulary import entry, words
 
@@ -102,11 +103,29 @@ def transliterate(text: str) -> Transliterated:
     return Transliterated("".join(out), tuple(origin))
 
 
+@cache
+def _mixed_word() -> re.Pattern[str]:
+    """A word with at least one Cyrillic letter."""
+    letters = "".join(sorted(kazakh_letters()))
+    return re.compile(rf"[^\W\d_]*[а-яё{letters}][^\W\d_]*", re.IGNORECASE)
+
+
+def fix_lookalikes(text: str) -> str:
+    """Latin letters typed inside Cyrillic words ("бiр") in Cyrillic; same length."""
+    table: dict[str, str] = dict(entry("latin", "lookalikes"))
+    if not any(letter in text for letter in table):
+        return text
+    return _mixed_word().sub(lambda m: "".join(table.get(c, c) for c in m.group()), text)
+
+
+def _read_line(line: str) -> str:
+    return transliterate(line).text if is_latin_kazakh(line) else fix_lookalikes(line)
+
+
 def to_cyrillic(text: str) -> str:
-    """Every line of Latin Kazakh in `text` in Cyrillic; other lines as they are."""
-    return "\n".join(
-        transliterate(line).text if is_latin_kazakh(line) else line for line in text.split("\n")
-    )
+    """Every line of Latin Kazakh in `text` in Cyrillic, Latin look-alike letters in
+    Cyrillic words fixed; other text as it is."""
+    return "\n".join(_read_line(line) for line in text.split("\n"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +145,11 @@ def to_cyrillic_lines(lines: Sequence[Line]) -> ReadLines:
             result = transliterate(line.text)
             originals[index] = (line, result.origin)
             read.append(replace(line, text=result.text, end=line.start + len(result.text)))
+            continue
+        fixed = fix_lookalikes(line.text)
+        if fixed != line.text:
+            originals[index] = (line, tuple(range(len(line.text))))
+            read.append(replace(line, text=fixed))
         else:
             read.append(line)
     return ReadLines(read, originals)

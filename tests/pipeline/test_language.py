@@ -85,3 +85,14 @@ def test_the_2017_apostrophe_alphabet_and_english_apostrophes() -> None:
     assert is_latin_kazakh(line.replace("Bıyl", "Biyl"))
     assert transliterate("Jezqazg'anda s'ahta as'yldy").text == "Жезқазғанда шахта ашылды"
     assert not is_latin_kazakh("O'Brien's company isn't shipping today")
+
+
+def test_latin_lookalike_letters_in_cyrillic_words_are_read_as_kazakh_letters() -> None:
+    sentence = "Балқашта 2024 жылы 3 жаңа цех iске қосылды, бұл үшiн 9 млрд теңге бөлiндi."
+    facts = _facts(sentence)
+    assert [(f.value, f.unit) for f in facts] == [
+        (Decimal(3), "count"),
+        (Decimal(9_000_000_000), "KZT"),
+    ]
+    assert facts[0].entity_key == "balkhash"
+    assert all(f.quote == sentence and f.lang == "kk" for f in facts)
