@@ -22,7 +22,7 @@ from bot.pipeline import units as u
 from bot.pipeline.endings import is_ending_chain
 from bot.pipeline.language import KAZAKH, sentence_language
 from bot.pipeline.morph import parses
-from bot.pipeline.phrases import PhraseTable
+from bot.pipeline.phrases import Found, PhraseTable
 from bot.pipeline.vocabulary import entry, normalise, words
 
 
@@ -398,6 +398,8 @@ def _kazakh_noun(sentence: _Sentence, raw: _Raw, pos: int) -> _Raw:
         if normalise(word.group()) in u.kazakh_stop_words():
             break
         noun = u.kazakh_nouns().match(text, word.start(), skip_space=False)
+        if noun is not None and _adjectival(text, noun):
+            continue  # "контейнерлік пойыз": the noun made an adjective describes the next
         # a counted noun that looks like a word of time ("қазандық", boiler house,
         # beside "қазан", October) is the noun
         if (
@@ -422,6 +424,19 @@ def _kazakh_noun(sentence: _Sentence, raw: _Raw, pos: int) -> _Raw:
     if _four_digit_year(text, raw):
         raw.is_year = True
     return raw
+
+
+@cache
+def _attributive_endings() -> tuple[str, ...]:
+    return tuple(normalise(e) for e in entry("kazakh", "endings", "attributive"))
+
+
+def _adjectival(text: str, found: Found[str]) -> bool:
+    """The matched noun ends in an ending that makes an adjective of it (-лық, -дағы)."""
+    stem = normalise(found.pattern.split()[-1].rstrip("~*."))
+    word = normalise(text[found.start : found.end].split()[-1].split("-")[0])
+    tail = word[len(stem) :] if word.startswith(stem) else ""
+    return bool(tail) and tail.endswith(_attributive_endings())
 
 
 def _four_digit_year(text: str, raw: _Raw) -> bool:
