@@ -88,6 +88,7 @@ class _Raw:
     is_year: bool = False
     is_time: bool = False
     qualifier: Qualifier | None = None  # a Kazakh hedge after the number ("100-ден астам")
+    ablative: bool = False  # "5-тен 10-ға дейін": where a Kazakh range starts
 
 
 @dataclass(slots=True)
@@ -296,6 +297,7 @@ def _read(sentence: _Sentence, start: int, pos: int, number: Decimal) -> _Raw | 
         if is_ending_chain(tail):
             pos = ending.end()  # "800-ге", "100-ден": the case does not change the value
     raw = _Raw(start, pos, number, 1, None, None, pos)
+    raw.ablative = ending is not None and pos == ending.end() and _is_ablative(ending.group(1))
     multiplier = u.multipliers().match(text, pos)
     if multiplier:
         raw.scale = multiplier.value
@@ -540,9 +542,19 @@ def _joined_by_range(text: str, left_end: int, right_start: int) -> bool:
 
 
 def _joined(text: str, left: _Raw, right: _Raw) -> bool:
-    return right.start - left.tail_end <= 6 and bool(
-        _range_join().search(text[left.tail_end : right.start])
-    )
+    between = text[left.tail_end : right.start]
+    if left.ablative and left.unit is None and not between.strip():
+        return True  # "5-тен 10-ға дейін"
+    return right.start - left.tail_end <= 6 and bool(_range_join().search(between))
+
+
+@cache
+def _ablative_endings() -> frozenset[str]:
+    return frozenset(normalise(e) for e in entry("kazakh", "endings", "ablative"))
+
+
+def _is_ablative(ending: str) -> bool:
+    return normalise(ending) in _ablative_endings()
 
 
 def _link_ranges(text: str, raws: list[_Raw]) -> None:

@@ -134,3 +134,10 @@ def test_a_hyphen_between_numbers_is_a_range_in_both_languages() -> None:
         (Decimal(15), "percent"),
     ]
     assert figures("Отчет от 2024-11-05 без цифр.") == []
+
+
+def test_a_kazakh_range_from_ablative_to_dative() -> None:
+    assert figures("Өнім 15-тен 20 мың тоннаға дейін өседі.") == [
+        (Decimal(15000), "t"),
+        (Decimal(20000), "t"),
+    ]
