@@ -11,6 +11,7 @@ where every Cyrillic character came from, and `restore_quotes` maps facts back.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -159,26 +160,28 @@ def restore_quotes(facts: Sequence[ExtractedFact], read: ReadLines) -> list[Extr
     """Facts from transliterated lines get their quote and offsets as written."""
     if not read.originals:
         return list(facts)
+    changed = sorted(read.originals.values(), key=lambda item: item[0].start)
+    starts = [line.start for line, _ in changed]
     restored = []
     for fact in facts:
-        for line, origin in read.originals.values():
-            if line.start <= fact.start < line.start + len(origin):
-                start = origin[fact.start - line.start]
-                last = min(fact.end - line.start, len(origin)) - 1
-                end = origin[last] + 1 if last >= 0 else start
-                # a final digraph ("sh") spans two letters of the original
-                while (
-                    end < len(line.text)
-                    and line.text[end].isalpha()
-                    and (last + 1 >= len(origin) or end < origin[last + 1])
-                ):
-                    end += 1
-                fact = replace(
-                    fact,
-                    quote=line.text[start:end],
-                    start=line.start + start,
-                    end=line.start + end,
-                )
-                break
+        index = bisect_right(starts, fact.start) - 1
+        if index >= 0:
+            line, origin = changed[index]
+            if fact.start < line.start + len(origin):
+                fact = _as_written(fact, line, origin)
         restored.append(fact)
     return restored
+
+
+def _as_written(fact: ExtractedFact, line: Line, origin: tuple[int, ...]) -> ExtractedFact:
+    start = origin[fact.start - line.start]
+    last = min(fact.end - line.start, len(origin)) - 1
+    end = origin[last] + 1 if last >= 0 else start
+    # a final digraph ("sh") spans two letters of the original
+    while (
+        end < len(line.text)
+        and line.text[end].isalpha()
+        and (last + 1 >= len(origin) or end < origin[last + 1])
+    ):
+        end += 1
+    return replace(fact, quote=line.text[start:end], start=line.start + start, end=line.start + end)
