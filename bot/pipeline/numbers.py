@@ -37,7 +37,7 @@ def _number_pattern() -> re.Pattern[str]:
         for e in sorted(entry("numbers", "digits", "russian_ordinal"), key=len, reverse=True)
     )
     return re.compile(
-        r"(?<![\w.,/№:])(?<![^\W\d_]-)(?<!\d{4}-)(?<!\d{4}-\d\d-)(?<!№ )"
+        r"(?<![\w.,/№:])(?<![^\W\d_]-)(?!(?<=\d{4}-)\d\d(?!\d))(?<!\d{4}-\d\d-)(?<!№ )"
         r"(\d{1,3}(?: \d{3})+(?!\d)|\d+)(?:[.,](\d+))?(?!\d)(?!-\d\d-\d)"
         rf"(?![\d%]?[.,:]\d)(?!-?(?:{ordinals})\b)(?![a-zA-Zа-яА-Я])"
     )

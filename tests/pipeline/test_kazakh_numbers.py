@@ -134,6 +134,7 @@ def test_a_hyphen_between_numbers_is_a_range_in_both_languages() -> None:
         (Decimal(15), "percent"),
     ]
     assert figures("Отчет от 2024-11-05 без цифр.") == []
+    assert figures("Склад примет 1500-2000 тонн.") == [(Decimal(1500), "t"), (Decimal(2000), "t")]
 
 
 def test_a_kazakh_range_from_ablative_to_dative() -> None:
