@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.endings import is_ending_chain, stems
 
 
