@@ -12,6 +12,8 @@ from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.pipeline.gazetteer import Entity, Gazetteer
 from bot.domain.metrics import Metric
 from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
+from bot.pipeline.language import sentence_language
+from bot.pipeline.latin import restore_quotes, to_cyrillic_lines
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
@@ -116,6 +118,14 @@ def extract_facts(
 
 
 def extract_from_lines(
+    lines: list[Line], gazetteer: Gazetteer, document_year: int | None
+) -> list[ExtractedFact]:
+    # Kazakh written in Latin letters is read in Cyrillic; quotes keep the original.
+    read = to_cyrillic_lines(lines)
+    return restore_quotes(_extract(read.lines, gazetteer, document_year), read)
+
+
+def _extract(
     lines: list[Line], gazetteer: Gazetteer, document_year: int | None
 ) -> list[ExtractedFact]:
     facts: list[ExtractedFact] = []
@@ -235,6 +245,7 @@ def extract_from_lines(
                         quote=sentence.text,
                         start=sentence.start,
                         end=sentence.end,
+                        lang=sentence_language(sentence.text),
                     ),
                     subject,
                 )

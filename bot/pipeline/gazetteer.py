@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot import DATA_DIR
 from bot.domain import Topic
-from bot.pipeline.morph import lemmas_of, lemmatize, tokens
+from bot.pipeline.morph import fold, lemmas_of, lemmatize, tokens
 
 GAZETTEER_PATH = DATA_DIR / "gazetteer.toml"
 
@@ -51,10 +51,12 @@ class Gazetteer:
         for entity in self.entities.values():
             seen: set[tuple[str, ...]] = set()
             for name in entity.all_names:
-                lemmas = tuple(lemmatize(name))
-                if lemmas and lemmas not in seen:
-                    seen.add(lemmas)
-                    index[lemmas[0]].append((lemmas, entity))
+                # by lemma (Russian case forms) and as written (Kazakh names, whose
+                # case forms reach the stem through their endings)
+                for lemmas in (tuple(lemmatize(name)), tuple(fold(t) for t in tokens(name))):
+                    if lemmas and lemmas not in seen:
+                        seen.add(lemmas)
+                        index[lemmas[0]].append((lemmas, entity))
         for candidates in index.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._index = dict(index)

@@ -1,4 +1,5 @@
-"""Russian morphology: tokens, lemmas and parts of speech through pymorphy3.
+"""Russian morphology: tokens, lemmas and parts of speech through pymorphy3, with
+Kazakh stems (`endings.py`) for the words the Russian dictionary does not know.
 
 The analyser loads its dictionaries on first use (about a second), so a process
 that never lemmatises never pays for it.
@@ -10,35 +11,23 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from bot.pipeline.endings import stems
+from bot.pipeline.language import kazakh_letters
+from bot.pipeline.vocabulary import entry, word_map
+
 if TYPE_CHECKING:
     import pymorphy3
 
-# Words whose pymorphy3 lemma is wrong or unhelpful here.
-LEMMA_OVERRIDES: dict[str, str] = {
-    "тенге": "тенге",
-    "тг": "тенге",
-    "маслихат": "маслихат",
-    "маслихата": "маслихат",
-    "маслихате": "маслихат",
-    "сары": "сары",
-    "сарыарка": "сарыарка",
-    "сарыарки": "сарыарка",
-    "сарыарке": "сарыарка",
-    "мойынты": "мойынты",
-    "темиртау": "темиртау",
-    "рабочих": "рабочий",
-    "рабочие": "рабочий",
-    "инвестпроект": "инвестпроект",
-    "млн": "млн",
-    "млрд": "млрд",
-    "трлн": "трлн",
-    "тыс": "тыс",
-    # compounds the dictionary lacks, in their case forms
-    **{
-        f"ветропарк{ending}": "ветропарк"
-        for ending in ("", "а", "у", "ом", "е", "и", "ов", "ам", "ами", "ах")
-    },
-}
+
+@cache
+def lemma_overrides() -> dict[str, str]:
+    """Words whose pymorphy3 lemma is wrong or unhelpful here (`data/vocab/lemmas.toml`)."""
+    found = word_map("lemmas", "words")
+    for item in entry("lemmas", "stems"):
+        for ending in item["endings"]:
+            found[fold(item["stem"] + ending)] = fold(item["lemma"])
+    return found
+
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -60,7 +49,7 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
 def lemma(word: str) -> str:
     """The dictionary form of one word, lower case, ё folded."""
     folded = fold(word)
-    override = LEMMA_OVERRIDES.get(folded)
+    override = lemma_overrides().get(folded)
     if override is not None:
         return override
     if not folded.isalpha() or not _is_cyrillic(folded):
@@ -80,7 +69,7 @@ def parses(word: str) -> tuple[tuple[str, str | None, frozenset[str]], ...]:
     if not analyses:
         return ((folded, None, frozenset()),)
     for parse in analyses:
-        normal = LEMMA_OVERRIDES.get(folded) or fold(parse.normal_form)
+        normal = lemma_overrides().get(folded) or fold(parse.normal_form)
         pos = parse.tag.POS
         result.append(
             (normal, str(pos) if pos else None, frozenset(str(g) for g in parse.tag.grammemes))
@@ -111,9 +100,16 @@ def nominative(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def lemmas_of(word: str) -> frozenset[str]:
-    """Every lemma a word may have (a noun and an adjective can share a form)."""
-    return frozenset(p[0] for p in parses(word))
+    """Every lemma a word may have (a noun and an adjective can share a form). A
+    word the Russian dictionary does not know, or one with Kazakh letters, may also
+    be a Kazakh stem with endings ("Қарағандыда", "Сараннан"): its stems are added."""
+    found = frozenset(p[0] for p in parses(word))
+    folded = fold(word)
+    if _is_cyrillic(folded) and (_has_kazakh_letter(folded) or not _known(folded)):
+        found |= stems(folded)
+    return found
 
 
 def tokens(text: str) -> list[str]:
@@ -125,5 +121,17 @@ def lemmatize(text: str) -> list[str]:
     return [lemma(token) for token in tokens(text)]
 
 
+def _known(word: str) -> bool:
+    try:
+        return bool(analyzer().word_is_known(word))
+    except ValueError:
+        return False
+
+
+def _has_kazakh_letter(word: str) -> bool:
+    letters = kazakh_letters()
+    return any(ch in letters for ch in word)
+
+
 def _is_cyrillic(word: str) -> bool:
-    return any("а" <= ch <= "я" or ch in "әғқңөұүһі" for ch in word)
+    return any("а" <= ch <= "я" or "\u0400" <= ch <= "\u04ff" for ch in word)

@@ -1,199 +1,136 @@
 """Unit vocabularies: what a word after a number says the number counts.
 
-Hand-kept reference data about the language, not about any document.
+The words are data (`data/vocab/units.toml`, Russian and Kazakh side by side);
+this module turns them into phrase tables once per process.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 
-MULTIPLIERS: dict[str, int] = {
-    "тыс": 10**3,
-    "тысяча": 10**3,
-    "млн": 10**6,
-    "миллион": 10**6,
-    "млрд": 10**9,
-    "миллиард": 10**9,
-    "трлн": 10**12,
-    "триллион": 10**12,
-}
-MULTIPLIER = re.compile(
-    r"\s*(тыс\.?|тысяч[аиу]?|млн\.?|миллион(?:ами|ам|ах|ов|а|е)?|млрд\.?|"
-    r"миллиард(?:ами|ам|ах|ов|а|е)?|трлн\.?|триллион(?:ами|ам|ах|ов|а|е)?)(?![а-яё])",
-    re.IGNORECASE,
-)
+from bot.pipeline.phrases import PhraseTable
+from bot.pipeline.vocabulary import entry, normalise, word_map, words
 
-CURRENCY = re.compile(
-    r"\s*(тенге|тг\b\.?|₸|KZT\b|долл(?:ар(?:ов|ами|ам|а|ы)?)?\b\.?|\$|USD\b|"
-    r"евро\b|€|EUR\b|рубл(?:ей|я|ь|ями)\b|RUB\b|юан(?:ей|я|ь)\b|CNY\b)",
-    re.IGNORECASE,
-)
-CURRENCY_CODES = {
-    "тенге": "KZT",
-    "тг": "KZT",
-    "₸": "KZT",
-    "kzt": "KZT",
-    "долл": "USD",
-    "$": "USD",
-    "usd": "USD",
-    "евро": "EUR",
-    "€": "EUR",
-    "eur": "EUR",
-    "рубл": "RUB",
-    "rub": "RUB",
-    "юан": "CNY",
-    "cny": "CNY",
-}
-PREFIX_CURRENCY = re.compile(r"(\$|€|₸)\s*$")
+VOCABULARY = "units"
 
-PER_UNIT = re.compile(
-    r"\s*(?:за|/)\s*(тонну|т\b|килограмм|кг\b|литр|л\b|кубометр|куб\.?\s*м|квадратный метр|"
-    r"кв\.?\s*м(?:етр)?|гектар|га\b|кВт[·*⋅]?ч|киловатт-час|гигакалори|Гкал|штуку|единицу)",
-    re.IGNORECASE,
-)
-PER_UNIT_CODES = [
-    ("кв", "m2"),
-    ("тонн", "t"),
-    ("т", "t"),
-    ("кило", "kg"),
-    ("кг", "kg"),
-    ("литр", "l"),
-    ("л", "l"),
-    ("куб", "m3"),
-    ("гектар", "ha"),
-    ("га", "ha"),
-    ("квт", "kWh"),
-    ("киловатт", "kWh"),
-    ("гигакал", "Gcal"),
-    ("гкал", "Gcal"),
-    ("шту", "unit"),
-    ("едини", "unit"),
-]
 
-PERCENT = re.compile(
-    r"\s*(%|процент(?:ов|ами|ам|ах|а|ы)?\b|п\.\s?п\.|процентн(?:ых|ого|ый)\s+пункт)",
-    re.IGNORECASE,
-)
-TIMES = re.compile(r"\s*раз(?:а)?\b", re.IGNORECASE)
+@cache
+def multipliers() -> PhraseTable[int]:
+    """ "млн", "мыңнан", "млрд-қа" → the factor."""
+    return PhraseTable(
+        {p: 10 ** int(power) for p, power in entry(VOCABULARY, "multipliers").items()}
+    )
 
-# Units written as abbreviations or symbols, matched on the text right after the number.
-SYMBOL_UNITS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"\s*(?:кв\.?\s*км\b\.?|км²|км2\b|квадратн\w+\s+километр\w*)", re.I),
-        "km2",
-    ),
-    (
-        re.compile(r"\s*(?:кв\.?\s*(?:м\b\.?|метр\w*)|м²|м2\b|квадратн\w+\s+метр\w*)", re.I),
-        "m2",
-    ),
-    (re.compile(r"\s*(?:куб\.?\s*м\b\.?|м³|м3\b|кубометр\w*|кубическ\w+\s+метр\w*)", re.I), "m3"),
-    (re.compile(r"\s*(?:МВт|мегаватт\w*)", re.I), "MW"),
-    (re.compile(r"\s*(?:ГВт|гигаватт\w*)", re.I), "GW"),
-    (re.compile(r"\s*(?:кВт[·*⋅]?ч|киловатт-час\w*)", re.I), "kWh"),
-    (re.compile(r"\s*(?:кВт|киловатт\w*)", re.I), "kW"),
-    (re.compile(r"\s*(?:га\b|гектар\w*)", re.I), "ha"),
-    (re.compile(r"\s*(?:км\b\.?|километр\w*)", re.I), "km"),
-    (re.compile(r"\s*(?:т\b\.?(?!\s*е\.)|тонн\w*)", re.I), "t"),
-    (re.compile(r"\s*(?:кг\b\.?|килограмм\w*)", re.I), "kg"),
-    (re.compile(r"\s*(?:Гкал\b|гигакалори\w*)", re.I), "Gcal"),
-]
 
-# Counted nouns (lemmas) and the unit of a number that counts them.
-NOUN_UNITS: dict[str, str] = {
-    # projects
-    "проект": "projects",
-    "инвестпроект": "projects",
-    "инвестпроекты": "projects",
-    # zone participants
-    "участник": "participants",
-    "резидент": "participants",
-    # orders and parcels
-    "заказ": "orders",
-    "посылка": "orders",
-    "отправление": "orders",
-    # people and passengers
-    "пассажир": "passengers",
-    # things made or installed: pieces
-    "единица": "units",
-    "штука": "units",
-    "автобус": "units",
-    "шина": "units",
-    "покрышка": "units",
-    "автомобиль": "units",
-    "машина": "units",
-    "техника": "units",
-    "спецтехника": "units",
-    "вагон": "units",
-    "локомотив": "units",
-    "трактор": "units",
-    "комбайн": "units",
-    "печь": "units",
-    "турбина": "units",
-    "ветрогенератор": "units",
-    "ветроустановка": "units",
-    "ветряк": "units",
-    "генератор": "units",
-    "конвертер": "units",
-    "телевизор": "units",
-    "холодильник": "units",
-    "радиатор": "units",
-    "контейнер": "units",
-    "трансформатор": "units",
-    "станок": "units",
-    "панель": "units",
-    "котел": "units",
-    "лифт": "units",
-    "электровоз": "units",
-    "тепловоз": "units",
-}
-# Nouns of time: a number before them is a duration or a date, never a fact.
-TIME_NOUNS = frozenset(
-    {
-        "год",
-        "лет",
-        "лето",
-        "месяц",
-        "неделя",
-        "день",
-        "сутки",
-        "час",
-        "минута",
-        "секунда",
-        "квартал",
-        "полугодие",
-        "век",
-        "десятилетие",
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-        "гг",
-        "г",
-    }
-)
-# Nouns that mean people in work when the sentence is about employment.
-PEOPLE_NOUNS = frozenset({"человек", "работник", "сотрудник", "специалист", "рабочий", "житель"})
-JOB_CONTEXT = frozenset(
-    {
-        "трудоустроить",
-        "трудоустройство",
-        "работа",
-        "занятость",
-        "занять",
-        "работать",
-        "рабочий",
-        "трудиться",
-        "штат",
-        "вакансия",
-        "нанять",
-        "принять",
-    }
-)
+@cache
+def currencies() -> PhraseTable[str]:
+    return PhraseTable(dict(entry(VOCABULARY, "currencies")))
+
+
+@cache
+def prefix_currencies() -> dict[str, str]:
+    return dict(entry(VOCABULARY, "prefix_currencies"))
+
+
+@cache
+def per_words() -> PhraseTable[bool]:
+    return PhraseTable({word: True for word in entry(VOCABULARY, "per", "words")})
+
+
+@cache
+def per_units() -> PhraseTable[str]:
+    return PhraseTable(
+        {p: code for p, code in entry(VOCABULARY, "per", "units").items() if isinstance(code, str)}
+    )
+
+
+@cache
+def percent() -> PhraseTable[str]:
+    return PhraseTable({p: "percent" for p in entry(VOCABULARY, "percent", "patterns")})
+
+
+@cache
+def times() -> tuple[PhraseTable[bool], PhraseTable[bool], str]:
+    """("в 3 раза" words, "3 есе" words, the preposition the first need)."""
+    table = entry(VOCABULARY, "times")
+    return (
+        PhraseTable({p: True for p in table["after_preposition"]}),
+        PhraseTable({p: True for p in table["plain"]}),
+        normalise(table["preposition"]),
+    )
+
+
+@cache
+def symbols() -> PhraseTable[str]:
+    return PhraseTable(dict(entry(VOCABULARY, "symbols")))
+
+
+@cache
+def rate_tables() -> tuple[PhraseTable[str], frozenset[str]]:
+    """Per-day and per-hour phrases (→ the unit's suffix), and the units they apply to."""
+    table = entry(VOCABULARY, "rates")
+    phrases = {p: "/day" for p in table["per_day"]} | {p: "/h" for p in table["per_hour"]}
+    return PhraseTable(phrases), frozenset(table["units"])
+
+
+@cache
+def per_area() -> PhraseTable[bool]:
+    return PhraseTable({p: True for p in entry(VOCABULARY, "rates", "per_area")})
+
+
+@cache
+def russian_nouns() -> dict[str, str]:
+    """Counted nouns (lemmas) → unit."""
+    return word_map(VOCABULARY, "nouns", "ru")
+
+
+@cache
+def russian_noun_phrases() -> dict[tuple[str, str], tuple[str, str]]:
+    """(adjective lemma, noun lemma) → (unit, the phrase): "рабочее место", "грузовая машина"."""
+    found = {}
+    for phrase, (unit, label) in word_map(VOCABULARY, "nouns", "ru_phrases").items():
+        adjective, noun = phrase.split(" ", 1)
+        found[(adjective, noun)] = (unit, label)
+    return found
+
+
+@cache
+def kazakh_nouns() -> PhraseTable[str]:
+    return PhraseTable(dict(entry(VOCABULARY, "nouns", "kk")))
+
+
+@cache
+def kazakh_stop_words() -> frozenset[str]:
+    """Words that end a Kazakh number's phrase before its noun."""
+    return words(VOCABULARY, "nouns", "kk_stop", "words")
+
+
+@cache
+def time_lemmas() -> frozenset[str]:
+    """Russian nouns of time: a number before them is a duration or a date."""
+    return words(VOCABULARY, "time", "ru", "lemmas")
+
+
+@cache
+def kazakh_time() -> PhraseTable[bool]:
+    return PhraseTable({p: True for p in entry(VOCABULARY, "time", "kk", "patterns")})
+
+
+@cache
+def people_lemmas() -> frozenset[str]:
+    return words(VOCABULARY, "people", "ru")
+
+
+@cache
+def kazakh_people() -> PhraseTable[bool]:
+    return PhraseTable({p: True for p in entry(VOCABULARY, "people", "kk")})
+
+
+@cache
+def job_context_lemmas() -> frozenset[str]:
+    return words(VOCABULARY, "job_context", "ru")
+
+
+@cache
+def kazakh_job_context() -> PhraseTable[bool]:
+    return PhraseTable({p: True for p in entry(VOCABULARY, "job_context", "kk")})
