@@ -10,6 +10,7 @@ from bot.app import create_bot, create_dispatcher
 from bot.commands import set_bot_commands
 from bot.config import Settings
 from bot.digests.scheduler import create_fanout, run_scheduler, send_limits
+from bot.feeds.schedule import start_fetching
 from bot.outgoing import OverallSendLimit
 from bot.shared_limiter import create_limiter
 from bot.storage.db import create_engine, create_session_factory, migrate
@@ -44,6 +45,7 @@ async def run_bot(settings: Settings) -> int:
         digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
     digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
+    fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
     try:
         await set_bot_commands(bot, dispatcher["i18n"])
         if settings.webhook_url:
@@ -57,6 +59,10 @@ async def run_bot(settings: Settings) -> int:
         digests.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await digests
+        if fetching is not None:
+            fetching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fetching
         await bot.session.close()
         await digest_bot.session.close()
         await engine.dispose()

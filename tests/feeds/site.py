@@ -138,11 +138,15 @@ class Site:
     huge_bytes: int = 200_000
     requested: list[str] = field(default_factory=list)
     etag: str = '"v1"'
+    robots_status: int = 200
+    in_flight: int = 0
+    most_in_flight: int = 0
+    user_agents: list[str] = field(default_factory=list)
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._record])
         add = app.router.add_get
-        add("/robots.txt", self._text("User-agent: *\nDisallow: /private/\n"))
+        add("/robots.txt", self._robots)
         add("/rss.xml", self._feed(lambda base: rss(RSS_ITEMS, base=base), "application/rss+xml"))
         add(
             "/atom.xml",
@@ -171,7 +175,13 @@ class Site:
     @web.middleware
     async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requested.append(request.path_qs)
-        return await handler(request)
+        self.user_agents.append(request.headers.get("User-Agent", ""))
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await handler(request)
+        finally:
+            self.in_flight -= 1
 
     def _feed(self, make: Callable[[str], str], content_type: str) -> Handler:
         async def serve(request: web.Request) -> web.StreamResponse:
@@ -185,12 +195,10 @@ class Site:
 
         return serve
 
-    @staticmethod
-    def _text(text: str) -> Handler:
-        async def serve(_request: web.Request) -> web.StreamResponse:
-            return web.Response(text=text, content_type="text/plain")
-
-        return serve
+    async def _robots(self, _request: web.Request) -> web.StreamResponse:
+        if self.robots_status != 200:
+            return web.Response(status=self.robots_status, text="unavailable")
+        return web.Response(text="User-agent: *\nDisallow: /private/\n", content_type="text/plain")
 
     @staticmethod
     def _html(html: str) -> Handler:
