@@ -46,6 +46,8 @@ class PageOutcome(StrEnum):
     NO_ARTICLE = "no article"  # a page without article text
     NOT_HTML = "not HTML"
     FAILED = "failed"
+    REFUSED = "refused"  # a private, loopback or link-local address
+    NOT_HTTP = "not http"  # an address of another scheme than http and https
 
 
 # What is remembered, so it is not fetched again; failures are tried again next pass.
@@ -56,6 +58,7 @@ REMEMBERED = {
     PageOutcome.NO_ARTICLE,
     PageOutcome.NOT_HTML,
 }
+REFUSALS = (PageOutcome.REFUSED, PageOutcome.NOT_HTTP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +95,12 @@ class FeedReport:
         return Counter(
             page.outcome.value
             for page in self.pages
-            if page.outcome not in (PageOutcome.INGESTED, PageOutcome.FAILED)
+            if page.outcome not in (PageOutcome.INGESTED, PageOutcome.FAILED, *REFUSALS)
         )
 
     @property
     def failed(self) -> list[PageResult]:
-        return [page for page in self.pages if page.outcome is PageOutcome.FAILED]
+        return [page for page in self.pages if page.outcome in (PageOutcome.FAILED, *REFUSALS)]
 
 
 @dataclass

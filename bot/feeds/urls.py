@@ -34,6 +34,14 @@ class RefusedAddress(ValueError):
     """An address the fetcher will not request, with the reason in plain words."""
 
 
+class RefusedScheme(RefusedAddress):
+    """Not an http or https address."""
+
+
+class RefusedPrivate(RefusedAddress):
+    """An address of a private, loopback or link-local network."""
+
+
 def canonical_url(url: str) -> str:
     """One spelling per page: scheme and host in lower case, no default port, no
     fragment, no tracking parameters (`utm_*` and the like), no trailing slash."""
@@ -56,9 +64,9 @@ def canonical_url(url: str) -> str:
 def check_scheme(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise RefusedAddress(f"only http and https addresses are fetched, not {parts.scheme!r}")
+        raise RefusedScheme(f"only http and https addresses are fetched, not {parts.scheme!r}")
     if not parts.hostname:
-        raise RefusedAddress("the address has no host")
+        raise RefusedScheme("the address has no host")
 
 
 def is_public(address: str) -> bool:
@@ -93,4 +101,4 @@ async def check_address(url: str, *, allow_private: bool) -> None:
         addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         if not is_public(address.split("%", 1)[0]):
-            raise RefusedAddress(f"{host} is a private or local address")
+            raise RefusedPrivate(f"{host} is a private or local address")
