@@ -9,6 +9,7 @@ import sys
 # Modules in bot.bench, run in this order.
 BENCHMARKS = [
     "ingest",
+    "fetch",
     "zones",
     "search",
     "charts",
