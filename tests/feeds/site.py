@@ -165,6 +165,7 @@ class Site:
         add("/news/balkhash-warehouse", self._gzip)
         add("/old/shakhtinsk", self._redirect("/news/shakhtinsk-substation"))
         add("/news/shakhtinsk-substation", self._html(MOVED))
+        add("/jump", self._redirect("http://10.20.30.40/admin"))
         add("/loop/a", self._redirect("/loop/b"))
         add("/loop/b", self._redirect("/loop/a"))
         return app

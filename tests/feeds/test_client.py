@@ -94,3 +94,17 @@ async def test_the_pause_between_requests_is_per_host(
         await fetcher.get(f"{base_url}/rss.xml")  # robots.txt, then the feed: one pause
         await fetcher.get(f"{other_host}/rss.xml")  # another host: its robots.txt goes at once
     assert len(pauses) == 2 and all(25 < pause <= 30 for pause in pauses)
+
+
+async def test_each_redirect_hop_is_checked_again(
+    policy: FetchPolicy, site: Site, base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local site stands for a public one here; its redirect to a private address of
+    the network is refused before any connection is made to it."""
+    monkeypatch.setattr("bot.feeds.urls.is_public", lambda address: address == "127.0.0.1")
+    async with Fetcher(replace(policy, allow_private=False)) as fetcher:
+        page = await fetcher.get(f"{base_url}/news/saran-pipes")
+        assert page.status == 200
+        with pytest.raises(FetchError, match=r"10\.20\.30\.40 is a private or local address"):
+            await fetcher.get(f"{base_url}/jump")
+    assert site.paths("/jump") == ["/jump"]
