@@ -65,6 +65,9 @@ async def test_a_pass_ingests_relevant_articles_once_and_reports_the_rest(
     async with session_factory() as session:
         documents = (await session.scalars(select(DocumentRecord))).all()
         assert len(documents) == 4
+        # The windows-1251 page and the gzip page read right.
+        titles = {document.title for document in documents}
+        assert {"В Темиртау модернизируют котельную", "В Балхаше построят склад"} <= titles
         original = next(d for d in documents if d.url == f"{base_url}/news/saran-pipes")
         assert original.outlet == "Карагандинские новости"
         assert str(original.published) == "2026-11-20"
