@@ -10,6 +10,7 @@ stream and given up past a size limit.
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +18,12 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import aiohttp
+from aiohttp.abc import ResolveResult
+from aiohttp.resolver import ThreadedResolver
 from multidict import CIMultiDict
 
 from bot.config import Settings
-from bot.feeds.urls import RefusedAddress, check_address
+from bot.feeds.urls import RefusedAddress, check_address, is_public
 
 REDIRECTS = (301, 302, 303, 307, 308)
 CHUNK = 64 * 1024
@@ -68,6 +71,21 @@ class Response:
         return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
 
 
+class PublicResolver(ThreadedResolver):
+    """Resolves names to public addresses only, so that the connection goes where the
+    address check looked (a name that resolves anew to a private address between the
+    check and the connection, as in DNS rebinding, connects nowhere)."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await super().resolve(host, port, family)
+        public = [result for result in found if is_public(result["host"].split("%", 1)[0])]
+        if not public:
+            raise OSError(f"{host} resolves to no public address")
+        return public
+
+
 @dataclass
 class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -86,7 +104,11 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Fetcher:
+        connector = (
+            None if self.policy.allow_private else aiohttp.TCPConnector(resolver=PublicResolver())
+        )
         self._session = aiohttp.ClientSession(
+            connector=connector,
             headers={"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=aiohttp.ClientTimeout(total=self.policy.timeout_s),
         )

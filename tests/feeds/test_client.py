@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.feeds.client import Fetcher, FetchError, FetchPolicy
+from bot.feeds.client import Fetcher, FetchError, FetchPolicy, PublicResolver
 from tests.feeds.site import Site
 
 
@@ -108,3 +108,11 @@ async def test_each_redirect_hop_is_checked_again(
         with pytest.raises(FetchError, match=r"10\.20\.30\.40 is a private or local address"):
             await fetcher.get(f"{base_url}/jump")
     assert site.paths("/jump") == ["/jump"]
+
+
+async def test_names_resolve_to_public_addresses_only() -> None:
+    resolver = PublicResolver()
+    with pytest.raises(OSError, match="no public address"):
+        await resolver.resolve("localhost", 80)
+    [found] = await resolver.resolve("93.184.216.34", 80)
+    assert found["host"] == "93.184.216.34"
