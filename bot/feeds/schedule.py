@@ -79,11 +79,11 @@ async def run_schedule(settings: Settings, feeds_path: Path | None = None) -> No
         await asyncio.sleep(interval)
 
 
-def start_fetching(settings: Settings) -> asyncio.Task[None] | None:
+def start_fetching(settings: Settings, feeds_path: Path | None = None) -> asyncio.Task[None] | None:
     """The schedule as a background task, or None when FETCH_INTERVAL_MIN is 0."""
     if settings.fetch_interval_min <= 0:
         return None
-    return asyncio.create_task(run_schedule(settings), name="feed-fetcher")
+    return asyncio.create_task(run_schedule(settings, feeds_path), name="feed-fetcher")
 
 
 async def in_thread(work: Callable[[], T]) -> T:

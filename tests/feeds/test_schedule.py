@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.feeds.schedule import LEASE, fetch_once, in_thread, start_fetching
-from bot.feeds.store import Leases
+from bot.feeds.store import FeedState, FeedStore, Leases
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 TTL = timedelta(minutes=30)
@@ -74,3 +76,32 @@ async def test_a_pass_runs_in_its_own_thread_and_loop(
 
 def test_no_schedule_when_the_interval_is_zero(db_url: str) -> None:
     assert start_fetching(fetch_settings(db_url, fetch_interval_min=0)) is None
+
+
+async def test_the_running_bot_fetches_in_the_background(
+    db_url: str, session_factory: async_sessionmaker[AsyncSession], base_url: str, tmp_path: Path
+) -> None:
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feed]]\nurl = "{base_url}/atom.xml"\nname = "Б"\n', encoding="utf-8")
+    task = start_fetching(fetch_settings(db_url, fetch_interval_min=60), feeds)
+    assert task is not None
+    try:
+        states: list[FeedState] = []
+        for _ in range(400):  # the first pass starts at once; the loop stays free meanwhile
+            async with session_factory() as session:
+                states = await FeedStore(session).feed_states()
+            if states and states[0].last_success_at is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert [state.name for state in states] == ["Б"]
+        # The pass's thread ends (lease given back, connections closed) before the store
+        # goes to the next test.
+        for _ in range(400):
+            if not any(thread.name == "feed-fetcher" for thread in threading.enumerate()):
+                break
+            await asyncio.sleep(0.05)
+        assert not task.done()  # waiting for the next turn
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
