@@ -122,7 +122,11 @@ class Collector:
 
         async def one(feed: FeedConfig) -> FeedReport:
             async with turns:
-                report = await self.collect_feed(feed)
+                try:
+                    report = await self.collect_feed(feed)
+                except Exception as error:  # a fault of ours must not stop the other feeds
+                    log.exception("feed %s (%s) broke off", feed.name, feed.url)
+                    report = FeedReport(feed, error=f"{type(error).__name__}: {error}")
             if on_feed_done is not None:
                 on_feed_done(report)
             return report
@@ -156,7 +160,11 @@ class Collector:
                 if await FeedStore(session).is_known(canonical_url(entry.url)):
                     continue
             report.new += 1
-            page = await self.collect_page(entry.url, feed.name, feed_url=feed.url, entry=entry)
+            try:
+                page = await self.collect_page(entry.url, feed.name, feed_url=feed.url, entry=entry)
+            except Exception as error:  # one page's fault must not stop the feed
+                log.exception("page %s broke off", entry.url)
+                page = PageResult(entry.url, PageOutcome.FAILED, f"{type(error).__name__}: {error}")
             report.pages.append(page)
         for entry in entries:
             if entry.published and (newest is None or entry.published > newest):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.feeds import collect as collect_module
+from bot.feeds.article import Article
 from bot.feeds.client import Fetcher, FetchPolicy
 from bot.feeds.collect import Collector, FeedReport, PageOutcome
 from bot.feeds.feedlist import FeedConfig
@@ -139,3 +142,23 @@ async def test_a_failing_feed_is_reported_and_the_pass_goes_on(
     assert states["Нет"].last_success_at is None and states["Нет"].last_error == "HTTP 404"
     assert states["Есть"].last_success_at is not None
     assert str(states["Есть"].newest_article) == "2026-11-21"
+
+
+async def test_a_page_that_breaks_the_extractor_fails_alone(
+    session_factory: async_sessionmaker[AsyncSession],
+    policy: FetchPolicy,
+    base_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = collect_module._article_of
+
+    def breaking(content_type: str, body: bytes, url: str) -> Article | None:
+        if "temirtau" in url:
+            raise ValueError("unreadable markup")
+        return real(content_type, body, url)
+
+    monkeypatch.setattr(collect_module, "_article_of", breaking)
+    [report] = await collect(session_factory, policy, FeedConfig(f"{base_url}/rss.xml", "Н"))
+    assert outcomes(report)["news/temirtau-boiler"] is PageOutcome.FAILED
+    assert report.ingested == 3
+    assert "ValueError: unreadable markup" in {page.reason for page in report.failed}
