@@ -5,6 +5,7 @@ files' (recall); and what a pass over unchanged feeds downloads."""
 from __future__ import annotations
 
 import html
+import os
 import tempfile
 import time
 from collections import Counter
@@ -14,13 +15,16 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import DOCUMENTS_DIR
+from bot import DOCUMENTS_DIR, PROJECT_ROOT
 from bot.bench import Figure
+from bot.feeds.article import extract_article
 from bot.feeds.client import Fetcher, FetchPolicy
 from bot.feeds.collect import Collector
 from bot.feeds.feedlist import FeedConfig
 from bot.gazetteer import Gazetteer, load_gazetteer
-from bot.pipeline.ingest import ingest_bytes
+from bot.pipeline.documents import DATE_LINE, ManifestEntry, parse_document
+from bot.pipeline.evaluate import extract_documents, load_gold, score
+from bot.pipeline.ingest import analyse, ingest_bytes
 from bot.storage.db import create_engine, create_session_factory, migrate
 from bot.storage.repositories import FactRepository
 
@@ -66,12 +70,73 @@ async def run() -> list[Figure]:
     matched = sum((file_facts & page_facts).values())
     recall = matched / max(1, sum(file_facts.values()))
     return [
+        *_devset_figures(),
         Figure("fetch_and_ingest_throughput", fetch_rate, "pages/s", ">= 10 pages/s"),
         Figure("ingest_from_files_throughput", files_rate, "docs/s", "for comparison"),
         Figure("fetch_fact_recall_vs_files", recall, "", ">= 0.95"),
         Figure("fetch_unchanged_pass_article_downloads", downloads, "pages", "0"),
         Figure("fetch_unchanged_pass_requests_per_feed", per_feed, "requests", "1"),
     ]
+
+
+def devset_dir() -> Path | None:
+    """The development set with its gold facts: BENCH_DEVSET, or ../shared/devset."""
+    named = os.environ.get("BENCH_DEVSET", "").strip()
+    folder = Path(named) if named else PROJECT_ROOT.parent / "shared" / "devset"
+    return folder if (folder / "gold.json").exists() else None
+
+
+def _devset_figures() -> list[Figure]:
+    """Recall against the dev set's gold, from the files and from the same texts served
+    as pages in a site's chrome and read back by the extractor."""
+    folder = devset_dir()
+    if folder is None:
+        print("fetch_devset_recall: skipped (no dev set: set BENCH_DEVSET)", flush=True)
+        return []
+    gazetteer = load_gazetteer()
+    gold = load_gold(folder / "gold.json")
+    paths = sorted(folder.glob("d[0-9]*.txt"))
+    from_files = extract_documents(paths)
+    from_pages = {}
+    for path in paths:
+        article = extract_article(
+            as_page(path.read_text(encoding="utf-8")), f"http://x/{path.stem}"
+        )
+        text, published = (article.text, article.published) if article else ("", None)
+        document = parse_document(path.name, text.encode(), ManifestEntry(published=published))
+        from_pages[path.stem] = analyse(document, gazetteer).facts
+    files, pages = score(gold, from_files, gazetteer), score(gold, from_pages, gazetteer)
+    return [
+        Figure("devset_recall_from_files", files.recall, "", "for comparison"),
+        Figure("devset_recall_from_pages", pages.recall, "", f">= {files.recall - 0.05:.3f}"),
+        Figure("devset_precision_from_files", files.precision, "", "for comparison"),
+        Figure(
+            "devset_precision_from_pages", pages.precision, "", f">= {files.precision - 0.05:.3f}"
+        ),
+    ]
+
+
+def as_page(text: str) -> str:
+    """A text as a news site would serve it: the date as page metadata, each line a
+    paragraph of the article, menus, currency rates, "read also" and a copyright around."""
+    published = ""
+    match = DATE_LINE.match(text)
+    if match:
+        published = "-".join(match.groups())
+        text = text[match.end() :]
+    meta = f"<meta property='article:published_time' content='{published}'>" if published else ""
+    paragraphs = "".join(
+        f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line.strip()
+    )
+    return (
+        f"<html><head><meta charset='utf-8'><title>Новости</title>{meta}</head><body>"
+        "<nav><a href='/'>Главная</a> <a href='/news'>Новости</a> <a href='/kz'>Қаз</a></nav>"
+        "<div class='rates'>USD 512,3 EUR 560,1 RUB 6,4</div>"
+        f"<article>{paragraphs}</article>"
+        "<aside><h3>Читайте также</h3><a href='/x'>В Темиртау выпустили 4 млн тонн чугуна</a>"
+        "<a href='/y'>На 12% выросли инвестиции в Сарани</a></aside>"
+        "<footer>Просмотров: 1024. © 2026 Все права защищены</footer></body></html>"
+    )
 
 
 class BenchSite:
@@ -118,16 +183,7 @@ class BenchSite:
         )
 
     async def _page(self, request: web.Request) -> web.Response:
-        text = self.articles[request.match_info["slug"]]
-        paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines() if line)
-        page = (
-            "<html><head><meta charset='utf-8'><title>Новости</title></head><body>"
-            "<nav><a href='/'>Главная</a> <a href='/news'>Новости</a></nav>"
-            "<div>USD 512,3 EUR 560,1</div>"
-            f"<article>{paragraphs}</article>"
-            "<aside><h3>Читайте также</h3><a href='/x'>В Темиртау выпустили 4 млн тонн</a></aside>"
-            "<footer>© 2026 Все права защищены</footer></body></html>"
-        )
+        page = as_page(self.articles[request.match_info["slug"]])
         return web.Response(text=page, content_type="text/html")
 
 
