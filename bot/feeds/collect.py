@@ -67,6 +67,7 @@ class PageResult:
     outcome: PageOutcome
     reason: str | None = None
     report: IngestReport | None = None
+    title: str | None = None
 
     @property
     def facts(self) -> int:
@@ -253,7 +254,7 @@ class Collector:
         await self._remember(
             canonical, PageOutcome.INGESTED, feed_url=feed_url, text_sha256=sha, file_name=name
         )
-        return PageResult(url, PageOutcome.INGESTED, report=report)
+        return PageResult(url, PageOutcome.INGESTED, report=report, title=article.title)
 
     async def _remember(
         self,

@@ -4,6 +4,7 @@ to an administrator's link."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from aiogram.utils.i18n import gettext as _
 
@@ -38,7 +39,8 @@ def outlets_text(states: Sequence[FeedState]) -> str | None:
 
 def link_result_text(result: PageResult) -> str:
     if result.report is not None and result.outcome is PageOutcome.INGESTED:
-        return ingest_report_text(result.report)
+        # The article's title says more than the name the store files it under.
+        return ingest_report_text(replace(result.report, file_name=result.title or result.url))
     reason = shorten(result.reason or "?", REASON_LIMIT)
     match result.outcome:
         case PageOutcome.NOT_HTTP:

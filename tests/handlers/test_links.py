@@ -33,7 +33,8 @@ async def test_an_administrators_link_is_fetched_and_ingested(
 ) -> None:
     turn = await driver.send(f"{base_url}/news/saran-pipes?utm_source=tg", **admin(driver))
     text = assert_valid(turn.reply)
-    assert "добавлен" in text and "2 факта" in text
+    assert text.startswith("📥 «В Сарани запустят производство полиэтиленовых труб» добавлен")
+    assert "2 факта" in text
     again = await driver.send(f"{base_url}/news/saran-pipes", **admin(driver))
     assert assert_valid(again.reply) == "⚠️ Эта страница уже есть в базе."
     reprint = await driver.send(f"{base_url}/other/saran-pipes-reprint", **admin(driver))
