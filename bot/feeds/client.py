@@ -1,7 +1,8 @@
 """A polite and careful HTTP client for news sites.
 
-Polite: robots.txt is read once per host and obeyed, one request at a time goes to a
-host with a pause between them, and every request names the bot in its User-Agent.
+Polite: robots.txt is read once per host and obeyed (its Crawl-delay too), one request
+at a time goes to a host with a pause between them, and every request names the bot in
+its User-Agent.
 Careful: only http and https, every redirect hop checked again (no private, loopback or
 link-local addresses unless allowed), a timeout on every request, and bodies read as a
 stream and given up past a size limit.
@@ -28,6 +29,8 @@ from bot.feeds.urls import RefusedAddress, check_address, is_public
 REDIRECTS = (301, 302, 303, 307, 308)
 CHUNK = 64 * 1024
 NOTHING_ALLOWED = ["User-agent: *", "Disallow: /"]
+# A Crawl-delay longer than this is taken as this: the feed would never finish otherwise.
+MAX_CRAWL_DELAY_S = 60.0
 
 
 class FetchError(Exception):
@@ -92,6 +95,7 @@ class _Host:
     robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_request: float = float("-inf")
     robots: RobotFileParser | None = None
+    delay_s: float | None = None  # the site's Crawl-delay, when it asks for a longer one
 
 
 class Fetcher:
@@ -155,6 +159,9 @@ class Fetcher:
         async with host.robots_lock:
             if host.robots is None:
                 host.robots = await self._robots(url)
+                asked = host.robots.crawl_delay(self.policy.robots_agent)
+                if asked is not None:
+                    host.delay_s = min(float(asked), MAX_CRAWL_DELAY_S)
         return host.robots.can_fetch(self.policy.robots_agent, url)
 
     async def _robots(self, url: str) -> RobotFileParser:
@@ -187,7 +194,8 @@ class Fetcher:
         assert self._session is not None, "use the fetcher as `async with Fetcher(...)`"
         host = self._host(url)
         async with host.lock:
-            wait = host.last_request + self.policy.delay_s - time.monotonic()
+            delay = max(self.policy.delay_s, host.delay_s or 0.0)
+            wait = host.last_request + delay - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             try:

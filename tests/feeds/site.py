@@ -139,6 +139,7 @@ class Site:
     requested: list[str] = field(default_factory=list)
     etag: str = '"v1"'
     robots_status: int = 200
+    robots_extra: str = ""
     in_flight: int = 0
     most_in_flight: int = 0
     user_agents: list[str] = field(default_factory=list)
@@ -199,7 +200,8 @@ class Site:
     async def _robots(self, _request: web.Request) -> web.StreamResponse:
         if self.robots_status != 200:
             return web.Response(status=self.robots_status, text="unavailable")
-        return web.Response(text="User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        rules = "User-agent: *\nDisallow: /private/\n" + self.robots_extra
+        return web.Response(text=rules, content_type="text/plain")
 
     @staticmethod
     def _html(html: str) -> Handler:

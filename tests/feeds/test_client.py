@@ -116,3 +116,21 @@ async def test_names_resolve_to_public_addresses_only() -> None:
         await resolver.resolve("localhost", 80)
     [found] = await resolver.resolve("93.184.216.34", 80)
     assert found["host"] == "93.184.216.34"
+
+
+async def test_a_crawl_delay_in_robots_txt_lengthens_the_pause(
+    policy: FetchPolicy, site: Site, base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.robots_extra = "\nUser-agent: KaragandaFactsBot\nCrawl-delay: 7\n"
+    pauses: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr("bot.feeds.client.asyncio.sleep", sleep)
+    async with Fetcher(policy) as fetcher:  # no pause of its own
+        await fetcher.get(f"{base_url}/rss.xml")
+        await fetcher.get(f"{base_url}/news/saran-pipes")
+    assert len(pauses) == 2 and all(6 < pause <= 7 for pause in pauses)
