@@ -35,6 +35,9 @@ async def test_an_administrators_link_is_fetched_and_ingested(
     text = assert_valid(turn.reply)
     assert text.startswith("📥 «В Сарани запустят производство полиэтиленовых труб» добавлен")
     assert "2 факта" in text
+    # Its figures are found like those of an uploaded document.
+    found = assert_valid((await driver.send("/search Сарань")).reply)
+    assert "Стоимость проекта: 7,5 млрд ₸" in found and "Источник: 127.0.0.1" in found
     again = await driver.send(f"{base_url}/news/saran-pipes", **admin(driver))
     assert assert_valid(again.reply) == "⚠️ Эта страница уже есть в базе."
     reprint = await driver.send(f"{base_url}/other/saran-pipes-reprint", **admin(driver))
