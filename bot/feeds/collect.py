@@ -218,7 +218,10 @@ class Collector:
             return PageResult(url, PageOutcome.IRRELEVANT)
         published = article.published or (entry.published if entry else None)
         async with self._ingest_turn:
-            return await self._ingest(url, canonical, outlet, article, published, feed_url)
+            result = await self._ingest(url, canonical, outlet, article, published, feed_url)
+        if final != canonical and result.outcome in REMEMBERED:  # known by both addresses
+            await self._remember(final, PageOutcome.KNOWN, feed_url=feed_url)
+        return result
 
     async def _ingest(
         self,

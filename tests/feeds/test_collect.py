@@ -15,6 +15,7 @@ from bot.feeds.client import Fetcher, FetchPolicy
 from bot.feeds.collect import Collector, FeedReport, PageOutcome
 from bot.feeds.feedlist import FeedConfig
 from bot.feeds.store import FeedStore
+from bot.feeds.urls import canonical_url
 from bot.storage.models import DocumentRecord
 from bot.storage.repositories import FactRepository
 from tests.feeds.site import CHROME_FIGURES, Site
@@ -74,6 +75,9 @@ async def test_a_pass_ingests_relevant_articles_once_and_reports_the_rest(
         original = next(d for d in documents if d.url == f"{base_url}/news/saran-pipes")
         assert original.outlet == "Карагандинские новости"
         assert str(original.published) == "2026-11-20"
+        # The page a redirect led to is known by its own address too.
+        target = canonical_url(f"{base_url}/news/shakhtinsk-substation")
+        assert await FeedStore(session).is_known(target)
         sources = await FeedStore(session).other_sources(original.file_name)
         assert [s.url for s in sources] == [f"{base_url}/other/saran-pipes-reprint"]
         facts = await FactRepository(session).list()
