@@ -9,9 +9,9 @@ from aiogram.enums import ChatType
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.feeds.links import add_link
-from bot.feeds.views import link_result_text
+from bot.domain.settings import Settings
+from bot.features.feeds.links import add_link
+from bot.features.feeds.views import link_result_text
 
 router = Router(name=__name__)
 

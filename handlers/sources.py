@@ -7,11 +7,11 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.feeds.store import FeedStore
-from bot.feeds.views import outlets_text
-from bot.query import FactQueries
+from bot.features.feeds.store import FeedStore
+from bot.features.feeds.views import outlets_text
+from bot.queries.facts import FactQueries
 from bot.render.keyboards import SourcePage
-from bot.views import show_in_place, sources_view
+from bot.render.views import show_in_place, sources_view
 
 router = Router(name=__name__)
 

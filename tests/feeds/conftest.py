@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.feeds.client import FetchPolicy
+from bot.features.feeds.client import FetchPolicy
 from tests.feeds.site import Site
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds.article import (
+from bot.features.feeds.article import (
     Article,
     charset_of,
     decode_html,
@@ -13,7 +13,7 @@ from bot.feeds.article import (
     is_relevant,
     text_hash,
 )
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from tests.feeds.site import ARTICLE_PARAGRAPHS, ARTICLE_TITLE, article_page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from bot.feeds.cli import run_fetch
+from bot.features.feeds.cli import run_fetch
 from tests.feeds.test_schedule import fetch_settings
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.feeds.client import Fetcher, FetchError, FetchPolicy, PublicResolver
+from bot.features.feeds.client import Fetcher, FetchError, FetchPolicy, PublicResolver
 from tests.feeds.site import Site
 
 
@@ -88,7 +88,7 @@ async def test_the_pause_between_requests_is_per_host(
         pauses.append(seconds)
         await real_sleep(0)
 
-    monkeypatch.setattr("bot.feeds.client.asyncio.sleep", sleep)
+    monkeypatch.setattr("bot.features.feeds.client.asyncio.sleep", sleep)
     other_host = base_url.replace("127.0.0.1", "localhost")
     async with Fetcher(replace(policy, delay_s=30)) as fetcher:
         await fetcher.get(f"{base_url}/rss.xml")  # robots.txt, then the feed: one pause
@@ -101,7 +101,7 @@ async def test_each_redirect_hop_is_checked_again(
 ) -> None:
     """The local site stands for a public one here; its redirect to a private address of
     the network is refused before any connection is made to it."""
-    monkeypatch.setattr("bot.feeds.urls.is_public", lambda address: address == "127.0.0.1")
+    monkeypatch.setattr("bot.features.feeds.urls.is_public", lambda address: address == "127.0.0.1")
     async with Fetcher(replace(policy, allow_private=False)) as fetcher:
         page = await fetcher.get(f"{base_url}/news/saran-pipes")
         assert page.status == 200
@@ -129,7 +129,7 @@ async def test_a_crawl_delay_in_robots_txt_lengthens_the_pause(
         pauses.append(seconds)
         await real_sleep(0)
 
-    monkeypatch.setattr("bot.feeds.client.asyncio.sleep", sleep)
+    monkeypatch.setattr("bot.features.feeds.client.asyncio.sleep", sleep)
     async with Fetcher(policy) as fetcher:  # no pause of its own
         await fetcher.get(f"{base_url}/rss.xml")
         await fetcher.get(f"{base_url}/news/saran-pipes")

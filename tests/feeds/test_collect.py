@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.feeds import collect as collect_module
-from bot.feeds.article import Article
-from bot.feeds.client import Fetcher, FetchPolicy
-from bot.feeds.collect import Collector, FeedReport, PageOutcome
-from bot.feeds.feedlist import FeedConfig
-from bot.feeds.store import FeedStore
-from bot.feeds.urls import canonical_url
+from bot.features.feeds import collect as collect_module
+from bot.features.feeds.article import Article
+from bot.features.feeds.client import Fetcher, FetchPolicy
+from bot.features.feeds.collect import Collector, FeedReport, PageOutcome
+from bot.features.feeds.feedlist import FeedConfig
+from bot.features.feeds.store import FeedStore
+from bot.features.feeds.urls import canonical_url
 from bot.storage.models import DocumentRecord
 from bot.storage.repositories import FactRepository
 from tests.feeds.site import CHROME_FIGURES, Site

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.feeds.schedule import LEASE, fetch_once, in_thread, start_fetching
-from bot.feeds.store import FeedState, FeedStore, Leases
+from bot.domain.settings import Settings
+from bot.features.feeds.schedule import LEASE, fetch_once, in_thread, start_fetching
+from bot.features.feeds.store import FeedState, FeedStore, Leases
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 TTL = timedelta(minutes=30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds.urls import RefusedAddress, canonical_url, check_address
+from bot.features.feeds.urls import RefusedAddress, canonical_url, check_address
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
-from bot.feeds.client import Fetcher, FetchPolicy
-from bot.feeds.collect import Collector
-from bot.feeds.feedlist import FeedConfig
+from bot.domain.settings import Settings
+from bot.features.feeds.client import Fetcher, FetchPolicy
+from bot.features.feeds.collect import Collector
+from bot.features.feeds.feedlist import FeedConfig
 from tests.feeds.conftest import base_url, policy, server, site
 from tests.feeds.site import Site
 from tests.handlers.answers import assert_valid
