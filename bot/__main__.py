@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|ingest|digest|facts|charts] ...`."""
+"""Command line: `python -m bot [run|migrate|ingest|fetch|digest|facts|charts] ...`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="add documents to the fact store")
     ingest.add_argument("paths", nargs="*", help="files or folders (default: data/documents)")
     ingest.add_argument("--db", help="database URL (default: DATABASE_URL)")
+
+    fetch = commands.add_parser("fetch", help="fetch the news feeds once and ingest new articles")
+    fetch.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    fetch.add_argument("--feeds", help="feeds file (default: data/feeds.toml)")
 
     digest = commands.add_parser("digest", help="send the digests that are due")
     digest.add_argument(
@@ -65,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app.cli.ingest import run_ingest
 
         return asyncio.run(run_ingest(url, args.paths))
+    if command == "fetch":
+        from bot.features.feeds.cli import run_fetch
+
+        feeds = Path(args.feeds) if args.feeds else None
+        return asyncio.run(run_fetch(settings, url, feeds))
     if command == "facts":
         from bot.app.cli.ingest import run_facts
 

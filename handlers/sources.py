@@ -1,4 +1,4 @@
-"""/sources: the documents the store was built from."""
+"""/sources: the documents the store was built from, and how fresh each news outlet is."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.feeds.store import FeedStore
+from bot.features.feeds.views import outlets_text
 from bot.queries.facts import FactQueries
 from bot.render.keyboards import SourcePage
 from bot.render.views import show_in_place, sources_view
@@ -22,6 +24,9 @@ async def cmd_sources(
     reply = await sources_view(FactQueries.of(session))
     assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup, disable_web_page_preview=True)
+    outlets = outlets_text(await FeedStore(session).feed_states())
+    if outlets is not None:
+        await message.answer(outlets)
 
 
 @router.callback_query(SourcePage.filter())

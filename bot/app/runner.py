@@ -10,6 +10,7 @@ from bot.app.dispatcher import create_bot, create_dispatcher
 from bot.app.commands import set_bot_commands
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
+from bot.features.feeds.schedule import start_fetching
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
 from bot.storage.engine import create_engine, create_session_factory, migrate
@@ -44,6 +45,7 @@ async def run_bot(settings: Settings) -> int:
         digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
     digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
+    fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
     try:
         await set_bot_commands(bot, dispatcher["i18n"])
         if settings.webhook_url:
@@ -57,6 +59,10 @@ async def run_bot(settings: Settings) -> int:
         digests.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await digests
+        if fetching is not None:
+            fetching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fetching
         await bot.session.close()
         await digest_bot.session.close()
         await engine.dispose()

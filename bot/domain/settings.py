@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    # Fetching news from the outlets of data/feeds.toml: every FETCH_INTERVAL_MIN minutes
+    # in the running bot (0: never), FETCH_DELAY_S between two requests to one host.
+    fetch_interval_min: int = Field(default=30, ge=0)
+    fetch_delay_s: float = Field(default=2.0, ge=0)
+    fetch_timeout_s: float = Field(default=20.0, gt=0)
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    # Private, loopback and link-local addresses are refused unless this is set (tests).
+    fetch_allow_private: bool = False
+    fetch_user_agent: str = "KaragandaFactsBot/0.1 (economic news of Karaganda region)"
 
     @field_validator("bot_token", mode="before")
     @classmethod

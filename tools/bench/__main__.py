@@ -11,6 +11,7 @@ from collections.abc import Sequence
 # Modules in tools.bench, run in this order, with what each measures.
 BENCHMARKS = {
     "ingest": "documents a second through the pipeline alone and into the store",
+    "fetch": "pages a second fetched from a local site and ingested, beside files",
     "zones": "/zones through the dispatcher against a bare handler",
     "search": "search and the inline answer on a generated store of a million facts",
     "charts": "charts drawn cold and from the cache",
