@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -221,8 +221,8 @@ class FactQueries:
         return groups[0] if groups else None
 
     async def sources(self) -> list[SourceSummary]:
-        """The documents, newest first, each with how many facts it gave."""
-        counts = Counter(fact.source.id for fact in await self._facts.list())
+        """The documents, newest first, each with how many facts it states."""
+        counts = await self._documents.fact_counts()
         return [
             SourceSummary(source, counts.get(source.id, 0))
             for source in await self._documents.list_sources()

@@ -60,7 +60,14 @@ def analyse(document: LoadedDocument, gazetteer: Gazetteer) -> Analysis:
     year = document.meta.published.year if document.meta.published else None
     facts = extract_from_lines(lines, gazetteer, year)
     title = title_of(lines) or _first_sentence(lines)
-    return Analysis(replace(document.meta, title=title), facts)
+    return Analysis(replace(document.meta, title=title, lang=document_language(facts)), facts)
+
+
+def document_language(facts: Sequence[ExtractedFact]) -> str | None:
+    """The language most of a document's figures are written in (the first seen on a
+    tie); None for a document without figures."""
+    counts = Counter(fact.lang for fact in facts)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _first_sentence(lines: Sequence) -> str | None:
@@ -131,17 +138,19 @@ async def ingest_document(
 ) -> IngestReport:
     name = document.meta.file_name
     async with session_factory() as session:
-        if await DocumentRepository(session).sha256_of(name) == document.meta.sha256:
-            return IngestReport(name, Outcome.UNCHANGED)
-    # Analysed before the write transaction opens, so the transaction stays short: on
-    # PostgreSQL the facts' `added_at` is its start, and digests wait only a few seconds
-    # for facts to settle.
-    try:
-        analysis = analyse(document, gazetteer)
-    except DocumentError as error:
-        return IngestReport(name, Outcome.FAILED, error=str(error))
-    async with session_factory() as session, session.begin():
-        result = await DocumentRepository(session).store(analysis.meta, analysis.facts)
+        documents = DocumentRepository(session)
+        async with session.begin():
+            if await documents.sha256_of(name) == document.meta.sha256:
+                return IngestReport(name, Outcome.UNCHANGED)
+        # Analysed between the two transactions, so the writing one stays short: on
+        # PostgreSQL the facts' `added_at` is its start, and digests wait only a few
+        # seconds for facts to settle.
+        try:
+            analysis = analyse(document, gazetteer)
+        except DocumentError as error:
+            return IngestReport(name, Outcome.FAILED, error=str(error))
+        async with session.begin():
+            result = await documents.store(analysis.meta, analysis.facts)
     if result.unchanged:  # stored meanwhile by another ingest
         return IngestReport(name, Outcome.UNCHANGED)
     outcome = Outcome.REPLACED if result.existed else Outcome.ADDED

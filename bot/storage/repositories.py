@@ -6,12 +6,14 @@ import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.domain import (
+    Citation,
     DatePrecision,
     DocumentMeta,
     ExtractedFact,
@@ -25,7 +27,11 @@ from bot.domain import (
 from bot.storage.db import store_of
 from bot.storage.fulltext import FactSearch
 from bot.storage.languages import LanguageCache
-from bot.storage.models import ChatRecord, DocumentRecord, FactRecord
+from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
+
+# Fact ids per statement when reading their sources (within every driver's parameter limit).
+CHUNK = 5000
 
 # The order of every answer: the newest document first, undated ones last.
 NEWEST_DOCUMENTS_FIRST = (DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name)
@@ -41,10 +47,11 @@ def to_source(record: DocumentRecord) -> Source:
         precision=DatePrecision(record.date_precision),
         published_to=record.published_to,
         title=record.title,
+        lang=record.lang,
     )
 
 
-def to_fact(record: FactRecord, source: Source) -> Fact:
+def to_fact(record: FactRecord, source: Source, citations: tuple[Citation, ...] = ()) -> Fact:
     return Fact(
         id=record.id,
         source=source,
@@ -61,6 +68,12 @@ def to_fact(record: FactRecord, source: Source) -> Fact:
         start=record.start,
         end=record.end,
         added_at=record.added_at,
+        object=record.object,
+        per=record.per,
+        value_max=record.value_max,
+        part_of=record.part_of,
+        lang=record.lang,
+        citations=citations,
     )
 
 
@@ -93,63 +106,117 @@ class DocumentRepository:
     async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> StoreResult:
         """Insert a document with its facts, or replace the facts of a changed one.
 
-        The caller's transaction makes the replacement all-or-nothing.
+        A figure the store already holds from another document (`bot.storage.identity`)
+        is not stored again: the document becomes one more of its sources. Every write
+        is a bulk statement; the caller's transaction makes it all-or-nothing.
         """
-        record = await self._session.scalar(
-            select(DocumentRecord).where(DocumentRecord.file_name == meta.file_name)
+        found = (
+            await self._session.execute(
+                select(DocumentRecord.id, DocumentRecord.sha256).where(
+                    DocumentRecord.file_name == meta.file_name
+                )
+            )
+        ).first()
+        if found is not None and found.sha256 == meta.sha256:
+            return StoreResult(found.id, 0, 0, unchanged=True, existed=True)
+        values = {
+            "sha256": meta.sha256,
+            "outlet": meta.outlet,
+            "url": meta.url,
+            "published": meta.published,
+            "published_to": meta.published_to,
+            "date_precision": meta.precision.value,
+            "title": meta.title,
+            "lang": meta.lang,
+        }
+        replaced = 0
+        if found is None:
+            document_id = await self._session.scalar(
+                insert(DOCUMENTS)
+                .values(file_name=meta.file_name, **values)
+                .returning(DOCUMENTS.c.id)
+            )
+            assert document_id is not None
+        else:
+            document_id = found.id
+            replaced = await self._release(document_id)
+            await self._session.execute(
+                update(DOCUMENTS)
+                .where(DOCUMENTS.c.id == document_id)
+                .values(ingested_at=datetime.now(UTC), **values)
+            )
+        await FactWriter(self._session, document_id).write(facts)
+        return StoreResult(
+            document_id, len(facts), replaced, unchanged=False, existed=found is not None
+        )
+
+    async def remove(self, file_name: str) -> bool:
+        """Take a document out of the store: the figures only it states go with it,
+        those other documents state too stay, with their other sources."""
+        document_id = await self._session.scalar(
+            select(DocumentRecord.id).where(DocumentRecord.file_name == file_name)
+        )
+        if document_id is None:
+            return False
+        await self._release(document_id)
+        await self._session.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == document_id))
+        return True
+
+    async def _release(self, document_id: int) -> int:
+        """Drop a document as a source of every fact; returns how many it was one of.
+
+        A fact it was the first source of passes to its next source (its quote too);
+        a fact left without sources is deleted.
+        """
+        stated = (
+            await self._session.scalar(
+                select(func.count()).where(FACT_SOURCES.c.document_id == document_id)
+            )
+            or 0
         )
         search = FactSearch(self._session)
-        replaced = 0
-        existed = record is not None
-        if record is not None and record.sha256 == meta.sha256:
-            return StoreResult(record.id, 0, 0, unchanged=True, existed=True)
-        if record is None:
-            record = DocumentRecord(file_name=meta.file_name)
-            self._session.add(record)
-        else:
-            replaced = (
-                await self._session.scalar(
-                    select(func.count()).where(FactRecord.document_id == record.id)
-                )
-                or 0
-            )
-            await search.remove_document(record.id)
+        await search.remove_document(document_id)
+        await self._session.execute(
+            delete(FACT_SOURCES).where(FACT_SOURCES.c.document_id == document_id)
+        )
+        own = select(FACTS.c.id).where(FACTS.c.document_id == document_id)
+        heirs = (
             await self._session.execute(
-                delete(FactRecord).where(FactRecord.document_id == record.id)
+                select(FACT_SOURCES)
+                .where(FACT_SOURCES.c.fact_id.in_(own))
+                .order_by(FACT_SOURCES.c.fact_id, FACT_SOURCES.c.document_id)
             )
-            record.ingested_at = datetime.now(UTC)
-        record.sha256 = meta.sha256
-        record.outlet = meta.outlet
-        record.url = meta.url
-        record.published = meta.published
-        record.published_to = meta.published_to
-        record.date_precision = meta.precision.value
-        record.title = meta.title
-        await self._session.flush()
-        if facts:
+        ).all()
+        next_source: dict[int, Any] = {}
+        for row in heirs:
+            next_source.setdefault(row.fact_id, row)
+        if next_source:
             await self._session.execute(
-                insert(FactRecord),
+                update(FACTS)
+                .where(FACTS.c.id == bindparam("fact_id"))
+                .values(
+                    document_id=bindparam("new_document_id"),
+                    quote=bindparam("new_quote"),
+                    start=bindparam("new_start"),
+                    end=bindparam("new_end"),
+                    lang=bindparam("new_lang"),
+                ),
                 [
                     {
-                        "document_id": record.id,
-                        "topic": fact.topic.value,
-                        "subject": fact.subject,
-                        "entity_key": fact.entity_key,
-                        "metric": fact.metric,
-                        "value": fact.value,
-                        "unit": fact.unit,
-                        "period": fact.period.key() if fact.period else None,
-                        "status": fact.status.value,
-                        "qualifier": fact.qualifier.value if fact.qualifier else None,
-                        "quote": fact.quote,
-                        "start": fact.start,
-                        "end": fact.end,
+                        "fact_id": row.fact_id,
+                        "new_document_id": row.document_id,
+                        "new_quote": row.quote,
+                        "new_start": row.start,
+                        "new_end": row.end,
+                        "new_lang": row.lang,
                     }
-                    for fact in facts
+                    for row in next_source.values()
                 ],
             )
-            await search.add_document(record.id)
-        return StoreResult(record.id, len(facts), replaced, unchanged=False, existed=existed)
+        await self._session.execute(delete(FACTS).where(FACTS.c.document_id == document_id))
+        for heir in sorted({row.document_id for row in next_source.values()}):
+            await search.add_document(heir)
+        return stated
 
     async def list_sources(self) -> list[Source]:
         records = await self._session.scalars(
@@ -158,8 +225,11 @@ class DocumentRepository:
         return [to_source(r) for r in records]
 
     async def fact_counts(self) -> dict[int, int]:
+        """How many figures each document states, those other documents state too included."""
         rows = await self._session.execute(
-            select(FactRecord.document_id, func.count()).group_by(FactRecord.document_id)
+            select(FactSourceRecord.document_id, func.count()).group_by(
+                FactSourceRecord.document_id
+            )
         )
         return {doc_id: count for doc_id, count in rows.all()}
 
@@ -195,13 +265,53 @@ class FactRepository:
         query = query.join(FactRecord.document).order_by(*NEWEST_DOCUMENTS_FIRST, FactRecord.start)
         records = (await self._session.scalars(query)).all()
         sources: dict[int, Source] = {}
-        facts = []
         for record in records:
-            source = sources.get(record.document_id)
-            if source is None:
-                source = sources[record.document_id] = to_source(record.document)
-            facts.append(to_fact(record, source))
-        return facts
+            if record.document_id not in sources:
+                sources[record.document_id] = to_source(record.document)
+        citations = await self.citations([record.id for record in records], sources)
+        return [
+            to_fact(record, sources[record.document_id], citations.get(record.id, ()))
+            for record in records
+        ]
+
+    async def citations(
+        self, fact_ids: Sequence[int], known: dict[int, Source] | None = None
+    ) -> dict[int, tuple[Citation, ...]]:
+        """Every source of each fact that has more than one, the fact's own first,
+        then the others oldest first."""
+        known = {} if known is None else known
+        rows: builtins.list[Any] = []
+        for chunk in range(0, len(fact_ids), CHUNK):
+            ids = fact_ids[chunk : chunk + CHUNK]
+            several = (
+                select(FactSourceRecord.fact_id)
+                .where(FactSourceRecord.fact_id.in_(ids))
+                .group_by(FactSourceRecord.fact_id)
+                .having(func.count() > 1)
+            )
+            rows.extend(
+                await self._session.execute(
+                    select(FactSourceRecord, FactRecord.document_id)
+                    .join(FactRecord, FactRecord.id == FactSourceRecord.fact_id)
+                    .where(FactSourceRecord.fact_id.in_(several))
+                    .order_by(FactSourceRecord.fact_id, FactSourceRecord.document_id)
+                )
+            )
+        missing = {row[0].document_id for row in rows} - set(known)
+        if missing:
+            for record in await self._session.scalars(
+                select(DocumentRecord).where(DocumentRecord.id.in_(missing))
+            ):
+                known[record.id] = to_source(record)
+        found: dict[int, builtins.list[Citation]] = {}
+        for link, first_document in rows:
+            citation = Citation(known[link.document_id], link.quote, link.lang)
+            cited = found.setdefault(link.fact_id, [])
+            if link.document_id == first_document:
+                cited.insert(0, citation)
+            else:
+                cited.append(citation)
+        return {fact_id: tuple(cited) for fact_id, cited in found.items()}
 
     async def newest(
         self, topics: Iterable[Topic], *, documents: int, skip: int = 0
