@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
@@ -140,8 +141,9 @@ async def ingest_document(
     async with session_factory() as session:
         documents = DocumentRepository(session)
         async with session.begin():
-            if await documents.sha256_of(name) == document.meta.sha256:
-                return IngestReport(name, Outcome.UNCHANGED)
+            current = await documents.state_of(name)
+        if current is not None and current.sha256 == document.meta.sha256:
+            return IngestReport(name, Outcome.UNCHANGED)
         # Analysed between the two transactions, so the writing one stays short: on
         # PostgreSQL the facts' `added_at` is its start, and digests wait only a few
         # seconds for facts to settle.
@@ -149,8 +151,13 @@ async def ingest_document(
             analysis = analyse(document, gazetteer)
         except DocumentError as error:
             return IngestReport(name, Outcome.FAILED, error=str(error))
-        async with session.begin():
-            result = await documents.store(analysis.meta, analysis.facts)
+        try:
+            async with session.begin():
+                result = await documents.store(analysis.meta, analysis.facts, current=current)
+        except IntegrityError:
+            # Another ingest stored the same new file meanwhile: store over it.
+            async with session.begin():
+                result = await documents.store(analysis.meta, analysis.facts)
     if result.unchanged:  # stored meanwhile by another ingest
         return IngestReport(name, Outcome.UNCHANGED)
     outcome = Outcome.REPLACED if result.existed else Outcome.ADDED

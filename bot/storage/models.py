@@ -113,7 +113,8 @@ class FactRecord(Base):
 
 
 class FactSourceRecord(Base):
-    """Every document that states a fact, the fact's own document included."""
+    """A further document that states a fact (its first is the fact's own `document_id`,
+    with the fact's quote)."""
 
     __tablename__ = "fact_sources"
     __table_args__ = (Index("ix_fact_sources_document_id", "document_id"),)

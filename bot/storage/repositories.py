@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -78,6 +79,21 @@ def to_fact(record: FactRecord, source: Source, citations: tuple[Citation, ...] 
 
 
 @dataclass(frozen=True, slots=True)
+class StoredDocument:
+    id: int
+    sha256: str
+
+
+class Unknown(Enum):
+    """Not looked up yet (for `DocumentRepository.store`)."""
+
+    UNKNOWN = "unknown"
+
+
+UNKNOWN = Unknown.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
 class StoreResult:
     """What storing one document did."""
 
@@ -103,20 +119,32 @@ class DocumentRepository:
             select(DocumentRecord.sha256).where(DocumentRecord.file_name == file_name)
         )
 
-    async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> StoreResult:
+    async def state_of(self, file_name: str) -> StoredDocument | None:
+        """The id and hash of a stored document, None for one not stored."""
+        row = (
+            await self._session.execute(
+                select(DocumentRecord.id, DocumentRecord.sha256).where(
+                    DocumentRecord.file_name == file_name
+                )
+            )
+        ).first()
+        return StoredDocument(row.id, row.sha256) if row else None
+
+    async def store(
+        self,
+        meta: DocumentMeta,
+        facts: Sequence[ExtractedFact],
+        *,
+        current: StoredDocument | Unknown | None = UNKNOWN,
+    ) -> StoreResult:
         """Insert a document with its facts, or replace the facts of a changed one.
 
         A figure the store already holds from another document (`bot.storage.identity`)
         is not stored again: the document becomes one more of its sources. Every write
-        is a bulk statement; the caller's transaction makes it all-or-nothing.
+        is a bulk statement; the caller's transaction makes it all-or-nothing. A caller
+        that has just read the document's `state_of` passes it as `current`.
         """
-        found = (
-            await self._session.execute(
-                select(DocumentRecord.id, DocumentRecord.sha256).where(
-                    DocumentRecord.file_name == meta.file_name
-                )
-            )
-        ).first()
+        found = await self.state_of(meta.file_name) if current is UNKNOWN else current
         if found is not None and found.sha256 == meta.sha256:
             return StoreResult(found.id, 0, 0, unchanged=True, existed=True)
         values = {
@@ -165,21 +193,25 @@ class DocumentRepository:
     async def _release(self, document_id: int) -> int:
         """Drop a document as a source of every fact; returns how many it was one of.
 
-        A fact it was the first source of passes to its next source (its quote too);
-        a fact left without sources is deleted.
+        A fact it was the first source of passes to its next source (that source's
+        quote too); a fact left without sources is deleted.
         """
+        own = select(FACTS.c.id).where(FACTS.c.document_id == document_id)
         stated = (
-            await self._session.scalar(
-                select(func.count()).where(FACT_SOURCES.c.document_id == document_id)
+            await self._session.execute(
+                select(
+                    select(func.count()).select_from(own.subquery()).scalar_subquery(),
+                    select(func.count())
+                    .where(FACT_SOURCES.c.document_id == document_id)
+                    .scalar_subquery(),
+                )
             )
-            or 0
-        )
+        ).one()
         search = FactSearch(self._session)
         await search.remove_document(document_id)
         await self._session.execute(
             delete(FACT_SOURCES).where(FACT_SOURCES.c.document_id == document_id)
         )
-        own = select(FACTS.c.id).where(FACTS.c.document_id == document_id)
         heirs = (
             await self._session.execute(
                 select(FACT_SOURCES)
@@ -191,32 +223,41 @@ class DocumentRepository:
         for row in heirs:
             next_source.setdefault(row.fact_id, row)
         if next_source:
+            successors = [
+                {
+                    "fact_id": row.fact_id,
+                    "heir": row.document_id,
+                    "heir_quote": row.quote,
+                    "heir_start": row.start,
+                    "heir_end": row.end,
+                    "heir_lang": row.lang,
+                }
+                for row in next_source.values()
+            ]
             await self._session.execute(
                 update(FACTS)
                 .where(FACTS.c.id == bindparam("fact_id"))
                 .values(
-                    document_id=bindparam("new_document_id"),
-                    quote=bindparam("new_quote"),
-                    start=bindparam("new_start"),
-                    end=bindparam("new_end"),
-                    lang=bindparam("new_lang"),
+                    document_id=bindparam("heir"),
+                    quote=bindparam("heir_quote"),
+                    start=bindparam("heir_start"),
+                    end=bindparam("heir_end"),
+                    lang=bindparam("heir_lang"),
                 ),
-                [
-                    {
-                        "fact_id": row.fact_id,
-                        "new_document_id": row.document_id,
-                        "new_quote": row.quote,
-                        "new_start": row.start,
-                        "new_end": row.end,
-                        "new_lang": row.lang,
-                    }
-                    for row in next_source.values()
-                ],
+                successors,
+            )
+            # The heir is now the fact's own document, no longer a further source.
+            await self._session.execute(
+                delete(FACT_SOURCES).where(
+                    FACT_SOURCES.c.fact_id == bindparam("fact_id"),
+                    FACT_SOURCES.c.document_id == bindparam("heir"),
+                ),
+                [{"fact_id": row["fact_id"], "heir": row["heir"]} for row in successors],
             )
         await self._session.execute(delete(FACTS).where(FACTS.c.document_id == document_id))
         for heir in sorted({row.document_id for row in next_source.values()}):
             await search.add_document(heir)
-        return stated
+        return int(stated[0] or 0) + int(stated[1] or 0)
 
     async def list_sources(self) -> list[Source]:
         records = await self._session.scalars(
@@ -226,12 +267,12 @@ class DocumentRepository:
 
     async def fact_counts(self) -> dict[int, int]:
         """How many figures each document states, those other documents state too included."""
-        rows = await self._session.execute(
-            select(FactSourceRecord.document_id, func.count()).group_by(
-                FactSourceRecord.document_id
-            )
-        )
-        return {doc_id: count for doc_id, count in rows.all()}
+        counts: dict[int, int] = {}
+        for column in (FactRecord.document_id, FactSourceRecord.document_id):
+            rows = await self._session.execute(select(column, func.count()).group_by(column))
+            for document_id, count in rows.all():
+                counts[document_id] = counts.get(document_id, 0) + count
+        return counts
 
 
 class FactRepository:
@@ -268,50 +309,43 @@ class FactRepository:
         for record in records:
             if record.document_id not in sources:
                 sources[record.document_id] = to_source(record.document)
-        citations = await self.citations([record.id for record in records], sources)
-        return [
-            to_fact(record, sources[record.document_id], citations.get(record.id, ()))
-            for record in records
-        ]
+        facts = [to_fact(record, sources[record.document_id]) for record in records]
+        return await self.with_citations(facts, sources)
 
-    async def citations(
-        self, fact_ids: Sequence[int], known: dict[int, Source] | None = None
-    ) -> dict[int, tuple[Citation, ...]]:
-        """Every source of each fact that has more than one, the fact's own first,
-        then the others oldest first."""
+    async def with_citations(
+        self, facts: builtins.list[Fact], known: dict[int, Source] | None = None
+    ) -> builtins.list[Fact]:
+        """The facts, those that several documents state with every source: the
+        fact's own first, then the others oldest first."""
         known = {} if known is None else known
-        rows: builtins.list[Any] = []
-        for chunk in range(0, len(fact_ids), CHUNK):
-            ids = fact_ids[chunk : chunk + CHUNK]
-            several = (
-                select(FactSourceRecord.fact_id)
-                .where(FactSourceRecord.fact_id.in_(ids))
-                .group_by(FactSourceRecord.fact_id)
-                .having(func.count() > 1)
-            )
-            rows.extend(
-                await self._session.execute(
-                    select(FactSourceRecord, FactRecord.document_id)
-                    .join(FactRecord, FactRecord.id == FactSourceRecord.fact_id)
-                    .where(FactSourceRecord.fact_id.in_(several))
+        links: builtins.list[FactSourceRecord] = []
+        ids = [fact.id for fact in facts]
+        for chunk in range(0, len(ids), CHUNK):
+            links.extend(
+                await self._session.scalars(
+                    select(FactSourceRecord)
+                    .where(FactSourceRecord.fact_id.in_(ids[chunk : chunk + CHUNK]))
                     .order_by(FactSourceRecord.fact_id, FactSourceRecord.document_id)
                 )
             )
-        missing = {row[0].document_id for row in rows} - set(known)
+        if not links:
+            return facts
+        missing = {link.document_id for link in links} - set(known)
         if missing:
             for record in await self._session.scalars(
                 select(DocumentRecord).where(DocumentRecord.id.in_(missing))
             ):
                 known[record.id] = to_source(record)
-        found: dict[int, builtins.list[Citation]] = {}
-        for link, first_document in rows:
+        further: dict[int, builtins.list[Citation]] = {}
+        for link in links:
             citation = Citation(known[link.document_id], link.quote, link.lang)
-            cited = found.setdefault(link.fact_id, [])
-            if link.document_id == first_document:
-                cited.insert(0, citation)
-            else:
-                cited.append(citation)
-        return {fact_id: tuple(cited) for fact_id, cited in found.items()}
+            further.setdefault(link.fact_id, []).append(citation)
+        return [
+            replace(fact, citations=(*fact.all_citations, *further[fact.id]))
+            if fact.id in further
+            else fact
+            for fact in facts
+        ]
 
     async def newest(
         self, topics: Iterable[Topic], *, documents: int, skip: int = 0

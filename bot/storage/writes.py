@@ -2,9 +2,11 @@
 
 Each figure of the document is first looked for among the facts other documents
 gave (one indexed query by identity, values compared within rounding). A figure
-found is not stored again: the document becomes one of its sources, with its own
-quote. The others are inserted in one statement, and every figure's source row in
-another, so a document costs a handful of statements however many figures it has.
+found is not stored again: the document becomes one more of its sources, a row of
+`fact_sources` with its own quote. The others are inserted in one statement, their
+first source being the fact's own document and quote, so a document that states
+nothing new costs no more than one that does, and one that does a few statements
+however many figures it has.
 """
 
 from __future__ import annotations
@@ -54,16 +56,16 @@ class FactWriter:
         ids: list[int | None] = await self._known(facts, identities)
         fresh = [index for index, found in enumerate(ids) if found is None]
         if fresh:
+            rows = [self._row(facts[index], identities[index]) for index in fresh]
             result = await self._session.execute(
-                insert(FACTS).returning(FACTS.c.id, sort_by_parameter_order=True),
-                [self._row(facts[index], identities[index]) for index in fresh],
+                insert(FACTS).returning(FACTS.c.id, sort_by_parameter_order=True), rows
             )
-            for index, fact_id in zip(fresh, result.scalars().all(), strict=True):
-                ids[index] = fact_id
+            for index, row, fact_id in zip(fresh, rows, result.scalars().all(), strict=True):
+                ids[index] = row["id"] = fact_id
+            await FactSearch(self._session).add_facts(rows)
         await self._link_parts(facts, ids, set(fresh))
-        await self._add_sources(facts, ids)
-        if fresh:
-            await FactSearch(self._session).add_document(self._document_id)
+        restated = [index for index, found in enumerate(ids) if index not in set(fresh)]
+        await self._add_sources(facts, ids, restated)
 
     async def _known(
         self, facts: Sequence[ExtractedFact], identities: list[str]
@@ -134,13 +136,17 @@ class FactWriter:
                 links,
             )
 
-    async def _add_sources(self, facts: Sequence[ExtractedFact], ids: list[int | None]) -> None:
+    async def _add_sources(
+        self, facts: Sequence[ExtractedFact], ids: list[int | None], restated: list[int]
+    ) -> None:
+        """This document as one more source of the figures the store already had."""
         rows: dict[int | None, dict[str, Any]] = {}
-        for fact, fact_id in zip(facts, ids, strict=True):
+        for index in restated:
+            fact = facts[index]
             rows.setdefault(
-                fact_id,
+                ids[index],
                 {
-                    "fact_id": fact_id,
+                    "fact_id": ids[index],
                     "document_id": self._document_id,
                     "quote": fact.quote,
                     "start": fact.start,
@@ -148,4 +154,5 @@ class FactWriter:
                     "lang": fact.lang,
                 },
             )
-        await self._session.execute(insert(FACT_SOURCES), list(rows.values()))
+        if rows:
+            await self._session.execute(insert(FACT_SOURCES), list(rows.values()))

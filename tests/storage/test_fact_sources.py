@@ -97,7 +97,7 @@ async def test_removing_a_document_keeps_what_others_state(
     iron = next(f for f in facts if f.object == "чугун")
     assert (iron.source.file_name, iron.quote[:14]) == ("second.txt", "В прошлом году")
     assert iron.all_citations == (iron.all_citations[0],)
-    assert len(facts) == 2 and list(counts.values()) == [2] and links == 2
+    assert len(facts) == 2 and list(counts.values()) == [2] and links == 0
     async with session_factory() as session, session.begin():
         assert await DocumentRepository(session).remove("second.txt")
     async with session_factory() as session:

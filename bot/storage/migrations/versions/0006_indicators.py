@@ -2,9 +2,9 @@
 
 Facts gain the object measured, a rate's time unit, a range's high end, the whole a
 part belongs to, the quote's language and the identity a re-stated figure is found
-by; documents gain their language; `fact_sources` links a fact to every document
-that states it, each with its own quote. Existing facts get their own document as
-their first source and their identity.
+by; documents gain their language; `fact_sources` links a fact to every further
+document that states it, each with its own quote (the first is the fact's own
+document). Existing facts get their identity.
 
 Revision ID: 0006
 Revises: 0005
@@ -73,10 +73,6 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_fact_sources_document_id", "fact_sources", ["document_id"])
-    op.execute(
-        'INSERT INTO fact_sources (fact_id, document_id, quote, start, "end", lang) '
-        'SELECT id, document_id, quote, start, "end", lang FROM facts'
-    )
     facts = sa.table("facts", sa.column("id", sa.Integer()), sa.column("identity", sa.String()))
     rows = bind.execute(
         sa.text("SELECT id, metric, entity_key, subject, period, unit, status FROM facts")
