@@ -140,24 +140,27 @@ async def ingest_document(
     name = document.meta.file_name
     async with session_factory() as session:
         documents = DocumentRepository(session)
-        async with session.begin():
-            current = await documents.state_of(name)
+        current = await documents.state_of(name)
         if current is not None and current.sha256 == document.meta.sha256:
             return IngestReport(name, Outcome.UNCHANGED)
-        # Analysed between the two transactions, so the writing one stays short: on
-        # PostgreSQL the facts' `added_at` is its start, and digests wait only a few
-        # seconds for facts to settle.
+        # Where a transaction's start dates its facts (PostgreSQL), the check's ends
+        # before the analysis, so the writing one stays short and digests wait only a
+        # few seconds for facts to settle. SQLite dates each statement and begins at
+        # the first write: there one transaction serves both.
+        if documents.dated_by_transaction:
+            await session.commit()
         try:
             analysis = analyse(document, gazetteer)
         except DocumentError as error:
             return IngestReport(name, Outcome.FAILED, error=str(error))
         try:
-            async with session.begin():
-                result = await documents.store(analysis.meta, analysis.facts, current=current)
+            result = await documents.store(analysis.meta, analysis.facts, current=current)
+            await session.commit()
         except IntegrityError:
             # Another ingest stored the same new file meanwhile: store over it.
-            async with session.begin():
-                result = await documents.store(analysis.meta, analysis.facts)
+            await session.rollback()
+            result = await documents.store(analysis.meta, analysis.facts)
+            await session.commit()
     if result.unchanged:  # stored meanwhile by another ingest
         return IngestReport(name, Outcome.UNCHANGED)
     outcome = Outcome.REPLACED if result.existed else Outcome.ADDED

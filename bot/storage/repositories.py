@@ -29,6 +29,7 @@ from bot.storage.db import store_of
 from bot.storage.fulltext import FactSearch
 from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_state_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
 
 # Fact ids per statement when reading their sources (within every driver's parameter limit).
@@ -119,8 +120,17 @@ class DocumentRepository:
             select(DocumentRecord.sha256).where(DocumentRecord.file_name == file_name)
         )
 
+    @property
+    def dated_by_transaction(self) -> bool:
+        """Whether facts take their transaction's start as `added_at` (PostgreSQL's
+        now()), rather than their statement's time (SQLite)."""
+        return not is_sqlite(self._session)
+
     async def state_of(self, file_name: str) -> StoredDocument | None:
         """The id and hash of a stored document, None for one not stored."""
+        if is_sqlite(self._session):
+            found = await sqlite_state_of(self._session, file_name)
+            return StoredDocument(*found) if found else None
         row = (
             await self._session.execute(
                 select(DocumentRecord.id, DocumentRecord.sha256).where(
@@ -158,6 +168,9 @@ class DocumentRepository:
             "lang": meta.lang,
         }
         replaced = 0
+        if found is None and is_sqlite(self._session):
+            document_id = await SqliteNewDocument(self._session).store(meta, facts)
+            return StoreResult(document_id, len(facts), 0, unchanged=False, existed=False)
         if found is None:
             document_id = await self._session.scalar(
                 insert(DOCUMENTS)
