@@ -12,10 +12,12 @@ replacement, rarer, goes through `DocumentRepository` as usual.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DocumentMeta, ExtractedFact
@@ -74,6 +76,13 @@ class SqliteNewDocument:
         self._session = session
 
     async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> int:
+        try:
+            return await self._store(meta, facts)
+        except sqlite3.IntegrityError as error:
+            # As SQLAlchemy reports it, for callers that handle a file stored meanwhile.
+            raise IntegrityError("INSERT INTO documents", None, error) from error
+
+    async def _store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> int:
         driver = await _driver(self._session)
         (row,) = await driver.execute_fetchall(
             _INSERT_DOCUMENT,

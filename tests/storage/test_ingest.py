@@ -178,3 +178,29 @@ async def test_cli_ingests_the_seeds_reports_and_lists_jsonl(
     assert required <= records[0].keys()
     saran = [r for r in records if r["value"] == 472000000000]
     assert saran and saran[0]["unit"] == "KZT" and saran[0]["status"] == "actual"
+
+
+async def test_a_file_stored_meanwhile_by_another_ingest_is_unchanged(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The look-up before the analysis found nothing, but another ingest stored the
+    same file before this one writes: the unique name stops the second copy."""
+    path = tmp_path / "plant.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    (first,) = await ingest_paths(session_factory, [path], manifest={})
+    state_of = DocumentRepository.state_of
+    looked_up: list[str] = []
+
+    async def stale_state_of(self: DocumentRepository, file_name: str) -> Any:
+        if not looked_up:
+            looked_up.append(file_name)
+            return None  # as it was before the other ingest committed
+        return await state_of(self, file_name)
+
+    monkeypatch.setattr(DocumentRepository, "state_of", stale_state_of)
+    (second,) = await ingest_paths(session_factory, [path], manifest={})
+    assert (first.outcome, second.outcome) == (Outcome.ADDED, Outcome.UNCHANGED)
+    assert looked_up == ["plant.txt"]
+    assert await count_facts(session_factory) == 2

@@ -182,3 +182,17 @@ def test_a_quote_in_the_other_language_is_marked(use_language: UseLanguage) -> N
         assert "<blockquote expandable><i>қаз.</i> Комбинат 519" in fact_html(kazakh)
     with use_language("kk"):
         assert "<blockquote expandable>Комбинат 519" in fact_html(kazakh)
+
+
+def test_charts_write_kazakh_bounds_natively(use_language: UseLanguage) -> None:
+    from bot.charts.spec import _figure_text
+
+    bound = stored(
+        make_fact(
+            metric="jobs", unit="jobs", value=2300, qualifier=Qualifier.MORE_THAN, period=None
+        )
+    )
+    money = stored(make_fact(value=4_200_000_000, qualifier=Qualifier.ABOUT, period=None))
+    with use_language("kk"):
+        assert plain(_figure_text(bound, with_unit=False)) == "2 300-ден астам"
+        assert plain(_figure_text(money)) == "шамамен 4,2 млрд ₸"
