@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -132,13 +133,24 @@ async def ingest_bytes(
     return await ingest_document(session_factory, document, gazetteer or load_gazetteer())
 
 
+@asynccontextmanager
+async def _one_connection(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session that keeps one connection through its transactions: the check and the
+    write do not hand it back and take it again (on PostgreSQL, a ping each time)."""
+    engine = session_factory.kw["bind"]
+    async with engine.connect() as connection, session_factory(bind=connection) as session:
+        yield session
+
+
 async def ingest_document(
     session_factory: async_sessionmaker[AsyncSession],
     document: LoadedDocument,
     gazetteer: Gazetteer,
 ) -> IngestReport:
     name = document.meta.file_name
-    async with session_factory() as session:
+    async with _one_connection(session_factory) as session:
         documents = DocumentRepository(session)
         current = await documents.state_of(name)
         if current is not None and current.sha256 == document.meta.sha256:
