@@ -22,9 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DocumentMeta, ExtractedFact
 from bot.storage.fulltext import FTS_TABLE, INSERT_ROW, index_rows
-from bot.storage.identity import same_value
 from bot.storage.models import DecimalText
-from bot.storage.writes import fact_identity
+from bot.storage.writes import fact_identity, further_sources, match_known, part_links
 
 _DECIMAL = DecimalText()
 _DOCUMENT_COLUMNS = (
@@ -123,28 +122,18 @@ class SqliteNewDocument:
             ids[index] = fact_id
         if fresh:
             await self._index(driver, [facts[i] for i in fresh], new_ids)
-        links = [
-            (ids[fact.part_of], ids[index])
-            for index, fact in enumerate(facts)
-            if index in set(fresh)
-            and fact.part_of is not None
-            and 0 <= fact.part_of < len(facts)
-            and fact.part_of != index
-        ]
+        links = part_links(facts, ids, set(fresh))
         if links:
-            await driver.executemany("UPDATE facts SET part_of = ? WHERE id = ?", links)
-        sources: dict[int | None, tuple[Any, ...]] = {}
-        for index, fact in enumerate(facts):
-            if index not in set(fresh):
-                sources.setdefault(
-                    ids[index],
-                    (ids[index], document_id, fact.quote, fact.start, fact.end, fact.lang),
-                )
+            await driver.executemany(
+                "UPDATE facts SET part_of = ? WHERE id = ?",
+                [(whole, part) for part, whole in links],
+            )
+        sources = further_sources(facts, ids, set(fresh), document_id)
         if sources:
             await driver.executemany(
                 'INSERT INTO fact_sources (fact_id, document_id, quote, start, "end", lang) '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                list(sources.values()),
+                "VALUES (:fact_id, :document_id, :quote, :start, :end, :lang)",
+                sources,
             )
 
     async def _known(
@@ -156,22 +145,14 @@ class SqliteNewDocument:
             f"WHERE identity IN ({', '.join('?' for _ in keys)}) ORDER BY id",
             keys,
         )
-        candidates: dict[str, list[tuple[int, Decimal, Decimal | None]]] = {}
-        for fact_id, key, value, value_max in rows:
-            candidates.setdefault(key, []).append(
-                (fact_id, Decimal(value), Decimal(value_max) if value_max is not None else None)
-            )
-        return [
-            next(
-                (
-                    fact_id
-                    for fact_id, value, value_max in candidates.get(key, ())
-                    if same_value(fact.value, value) and same_value(fact.value_max, value_max)
-                ),
-                None,
-            )
-            for fact, key in zip(facts, identities, strict=True)
-        ]
+        return match_known(
+            facts,
+            identities,
+            (
+                (fact_id, key, Decimal(value), None if value_max is None else Decimal(value_max))
+                for fact_id, key, value, value_max in rows
+            ),
+        )
 
     @staticmethod
     def _row(document_id: int, fact: ExtractedFact, key: str) -> tuple[Any, ...]:

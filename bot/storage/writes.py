@@ -11,7 +11,7 @@ however many figures it has.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -42,6 +42,67 @@ def fact_identity(fact: ExtractedFact) -> str:
     )
 
 
+def match_known(
+    facts: Sequence[ExtractedFact],
+    identities: Sequence[str],
+    stored: Iterable[tuple[int, str, Decimal, Decimal | None]],
+) -> list[int | None]:
+    """For each figure, the stored fact (id, identity, value, high end; oldest first)
+    it states again, or None."""
+    candidates: dict[str, list[tuple[int, Decimal, Decimal | None]]] = {}
+    for fact_id, key, value, value_max in stored:
+        candidates.setdefault(key, []).append((fact_id, value, value_max))
+    return [
+        next(
+            (
+                fact_id
+                for fact_id, value, value_max in candidates.get(key, ())
+                if same_value(fact.value, value) and same_value(fact.value_max, value_max)
+            ),
+            None,
+        )
+        for fact, key in zip(facts, identities, strict=True)
+    ]
+
+
+def part_links(
+    facts: Sequence[ExtractedFact], ids: Sequence[int | None], fresh: set[int]
+) -> list[tuple[int | None, int | None]]:
+    """(part, whole) ids of the new facts that are a part: the whole wherever it was
+    stored, new or stated before."""
+    return [
+        (ids[index], ids[fact.part_of])
+        for index, fact in enumerate(facts)
+        if index in fresh
+        and fact.part_of is not None
+        and 0 <= fact.part_of < len(facts)
+        and fact.part_of != index
+    ]
+
+
+def further_sources(
+    facts: Sequence[ExtractedFact], ids: Sequence[int | None], fresh: set[int], document_id: int
+) -> list[dict[str, Any]]:
+    """The `fact_sources` rows that make this document one more source of the figures
+    the store already had (one per fact)."""
+    rows: dict[int | None, dict[str, Any]] = {}
+    for index, fact in enumerate(facts):
+        if index in fresh:
+            continue
+        rows.setdefault(
+            ids[index],
+            {
+                "fact_id": ids[index],
+                "document_id": document_id,
+                "quote": fact.quote,
+                "start": fact.start,
+                "end": fact.end,
+                "lang": fact.lang,
+            },
+        )
+    return list(rows.values())
+
+
 class FactWriter:
     """Stores the figures of one document (whose old facts are already released)."""
 
@@ -63,36 +124,30 @@ class FactWriter:
             for index, row, fact_id in zip(fresh, rows, result.scalars().all(), strict=True):
                 ids[index] = row["id"] = fact_id
             await FactSearch(self._session).add_facts(rows)
-        await self._link_parts(facts, ids, set(fresh))
-        restated = [index for index, found in enumerate(ids) if index not in set(fresh)]
-        await self._add_sources(facts, ids, restated)
+        links = part_links(facts, ids, set(fresh))
+        if links:
+            await self._session.execute(
+                update(FACTS)
+                .where(FACTS.c.id == bindparam("fact_id"))
+                .values(part_of=bindparam("whole_id")),
+                [{"fact_id": part, "whole_id": whole} for part, whole in links],
+            )
+        sources = further_sources(facts, ids, set(fresh), self._document_id)
+        if sources:
+            await self._session.execute(insert(FACT_SOURCES), sources)
 
     async def _known(
         self, facts: Sequence[ExtractedFact], identities: list[str]
     ) -> list[int | None]:
         """For each figure, the fact another document already gave it as, or None."""
-        rows = (
-            await self._session.execute(
-                select(FACTS.c.id, FACTS.c.identity, FACTS.c.value, FACTS.c.value_max)
-                .where(FACTS.c.identity.in_(set(identities)))
-                .order_by(FACTS.c.id)
-            )
-        ).all()
-        candidates: dict[str, list[tuple[int, Decimal, Decimal | None]]] = {}
-        for row in rows:
-            candidates.setdefault(row.identity, []).append((row.id, row.value, row.value_max))
-        found: list[int | None] = []
-        for fact, key in zip(facts, identities, strict=True):
-            match = next(
-                (
-                    fact_id
-                    for fact_id, value, value_max in candidates.get(key, ())
-                    if same_value(fact.value, value) and same_value(fact.value_max, value_max)
-                ),
-                None,
-            )
-            found.append(match)
-        return found
+        rows = await self._session.execute(
+            select(FACTS.c.id, FACTS.c.identity, FACTS.c.value, FACTS.c.value_max)
+            .where(FACTS.c.identity.in_(set(identities)))
+            .order_by(FACTS.c.id)
+        )
+        return match_known(
+            facts, identities, ((row.id, row.identity, row.value, row.value_max) for row in rows)
+        )
 
     def _row(self, fact: ExtractedFact, key: str) -> dict[str, Any]:
         return {
@@ -115,44 +170,3 @@ class FactWriter:
             "lang": fact.lang,
             "identity": key,
         }
-
-    async def _link_parts(
-        self, facts: Sequence[ExtractedFact], ids: list[int | None], fresh: set[int]
-    ) -> None:
-        """A new part points at its whole, wherever the whole was stored."""
-        links = [
-            {"fact_id": ids[index], "whole_id": ids[fact.part_of]}
-            for index, fact in enumerate(facts)
-            if index in fresh
-            and fact.part_of is not None
-            and 0 <= fact.part_of < len(facts)
-            and fact.part_of != index
-        ]
-        if links:
-            await self._session.execute(
-                update(FACTS)
-                .where(FACTS.c.id == bindparam("fact_id"))
-                .values(part_of=bindparam("whole_id")),
-                links,
-            )
-
-    async def _add_sources(
-        self, facts: Sequence[ExtractedFact], ids: list[int | None], restated: list[int]
-    ) -> None:
-        """This document as one more source of the figures the store already had."""
-        rows: dict[int | None, dict[str, Any]] = {}
-        for index in restated:
-            fact = facts[index]
-            rows.setdefault(
-                ids[index],
-                {
-                    "fact_id": ids[index],
-                    "document_id": self._document_id,
-                    "quote": fact.quote,
-                    "start": fact.start,
-                    "end": fact.end,
-                    "lang": fact.lang,
-                },
-            )
-        if rows:
-            await self._session.execute(insert(FACT_SOURCES), list(rows.values()))
