@@ -106,14 +106,30 @@ async def ingest_paths(
     manifest = load_manifest() if manifest is None else manifest
     gazetteer = gazetteer or load_gazetteer()
     reports = []
-    for path in document_paths(paths if paths else [DOCUMENTS_DIR]):
-        try:
-            document = read_document(path, manifest)
-        except DocumentError as error:
-            reports.append(IngestReport(path.name, Outcome.FAILED, error=str(error)))
-            continue
-        reports.append(await ingest_document(session_factory, document, gazetteer))
+    async with _one_connection(session_factory) as session:
+        for path in document_paths(paths if paths else [DOCUMENTS_DIR]):
+            try:
+                document = read_document(path, manifest)
+            except DocumentError as error:
+                reports.append(IngestReport(path.name, Outcome.FAILED, error=str(error)))
+                continue
+            reports.append(
+                await ingest_document(session_factory, document, gazetteer, session=session)
+            )
     return reports
+
+
+async def ingest_documents(
+    session_factory: async_sessionmaker[AsyncSession],
+    documents: Iterable[LoadedDocument],
+    gazetteer: Gazetteer,
+) -> list[IngestReport]:
+    """Documents one after another on one connection, each in its own transactions."""
+    async with _one_connection(session_factory) as session:
+        return [
+            await ingest_document(session_factory, document, gazetteer, session=session)
+            for document in documents
+        ]
 
 
 async def ingest_bytes(
@@ -148,31 +164,43 @@ async def ingest_document(
     session_factory: async_sessionmaker[AsyncSession],
     document: LoadedDocument,
     gazetteer: Gazetteer,
+    *,
+    session: AsyncSession | None = None,
+) -> IngestReport:
+    """One document, on `session` (one connection kept through a run of documents)
+    or on a session of its own."""
+    if session is None:
+        async with _one_connection(session_factory) as own:
+            return await _ingest(own, document, gazetteer)
+    return await _ingest(session, document, gazetteer)
+
+
+async def _ingest(
+    session: AsyncSession, document: LoadedDocument, gazetteer: Gazetteer
 ) -> IngestReport:
     name = document.meta.file_name
-    async with _one_connection(session_factory) as session:
-        documents = DocumentRepository(session)
-        current = await documents.state_of(name)
-        if current is not None and current.sha256 == document.meta.sha256:
-            return IngestReport(name, Outcome.UNCHANGED)
-        # Where a transaction's start dates its facts (PostgreSQL), the check's ends
-        # before the analysis, so the writing one stays short and digests wait only a
-        # few seconds for facts to settle. SQLite dates each statement and begins at
-        # the first write: there one transaction serves both.
-        if documents.dated_by_transaction:
-            await session.commit()
-        try:
-            analysis = analyse(document, gazetteer)
-        except DocumentError as error:
-            return IngestReport(name, Outcome.FAILED, error=str(error))
-        try:
-            result = await documents.store(analysis.meta, analysis.facts, current=current)
-            await session.commit()
-        except IntegrityError:
-            # Another ingest stored the same new file meanwhile: store over it.
-            await session.rollback()
-            result = await documents.store(analysis.meta, analysis.facts)
-            await session.commit()
+    documents = DocumentRepository(session)
+    current = await documents.state_of(name)
+    # Where a transaction's start dates its facts (PostgreSQL), the check's ends
+    # before the analysis, so the writing one stays short and digests wait only a
+    # few seconds for facts to settle. SQLite dates each statement and begins at
+    # the first write: there one transaction serves both.
+    if documents.dated_by_transaction:
+        await session.commit()
+    if current is not None and current.sha256 == document.meta.sha256:
+        return IngestReport(name, Outcome.UNCHANGED)
+    try:
+        analysis = analyse(document, gazetteer)
+    except DocumentError as error:
+        return IngestReport(name, Outcome.FAILED, error=str(error))
+    try:
+        result = await documents.store(analysis.meta, analysis.facts, current=current)
+        await session.commit()
+    except IntegrityError:
+        # Another ingest stored the same new file meanwhile: store over it.
+        await session.rollback()
+        result = await documents.store(analysis.meta, analysis.facts)
+        await session.commit()
     if result.unchanged:  # stored meanwhile by another ingest
         return IngestReport(name, Outcome.UNCHANGED)
     outcome = Outcome.REPLACED if result.existed else Outcome.ADDED
