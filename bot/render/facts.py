@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain import Fact, Source, Topic
-from bot.query import SourceSummary, SubjectFacts, Timeline
+from bot.queries.facts import SourceSummary, SubjectFacts, Timeline
 from bot.render.format import (
     format_figure,
     format_percent_value,

@@ -25,12 +25,12 @@ from babel.messages.pofile import read_po
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import LOCALES_DIR
-from bot.emulator import StoredMessage
-from bot.gazetteer import load_gazetteer
-from bot.i18n import create_i18n
+from tools.emulator import StoredMessage
+from bot.pipeline.gazetteer import load_gazetteer
+from bot.render.i18n import create_i18n
 from bot.pipeline.documents import load_manifest
 from bot.storage.repositories import DocumentRepository, FactRepository
-from bot.views import command_descriptions
+from bot.render.views import command_descriptions
 from tests.handlers.harness import BotDriver, Turn
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")

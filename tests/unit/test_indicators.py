@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.domain import Citation, Fact, Period, PeriodKind, Qualifier, Status, Topic
-from bot.query import group_by_subject
+from bot.queries.facts import group_by_subject
 from bot.render.facts import fact_html, render_card
 from bot.render.format import format_figure
 from bot.render.html import visible_text
@@ -185,7 +185,7 @@ def test_a_quote_in_the_other_language_is_marked(use_language: UseLanguage) -> N
 
 
 def test_charts_write_kazakh_bounds_natively(use_language: UseLanguage) -> None:
-    from bot.charts.spec import _figure_text
+    from bot.features.charts.spec import _figure_text
 
     bound = stored(
         make_fact(
