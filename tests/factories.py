@@ -40,6 +40,11 @@ def make_fact(
     status: Status = Status.PLAN,
     qualifier: Qualifier | None = None,
     quote: str = "Инвестиции в модернизацию составят 1,6 трлн тенге до 2028 года.",
+    object: str | None = None,
+    per: str | None = None,
+    value_max: Decimal | int | str | None = None,
+    part_of: int | None = None,
+    lang: str = "ru",
 ) -> ExtractedFact:
     return ExtractedFact(
         topic=topic,
@@ -54,6 +59,11 @@ def make_fact(
         quote=quote,
         start=0,
         end=len(quote),
+        object=object,
+        per=per,
+        value_max=None if value_max is None else Decimal(value_max),
+        part_of=part_of,
+        lang=lang,
     )
 
 
@@ -107,6 +117,10 @@ def stored(extracted: ExtractedFact, *, fact_id: int = 1, source: Source | None 
         quote=extracted.quote,
         start=extracted.start,
         end=extracted.end,
+        object=extracted.object,
+        per=extracted.per,
+        value_max=extracted.value_max,
+        lang=extracted.lang,
     )
 
 

@@ -129,6 +129,16 @@ class Source:
     precision: DatePrecision
     published_to: date | None = None  # end of the estimated window
     title: str | None = None
+    lang: str | None = None  # the language most of the document's figures are written in
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One document that states a fact, with the sentence it states it in."""
+
+    source: Source
+    quote: str
+    lang: str = "ru"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +184,22 @@ class Fact:
     start: int
     end: int
     added_at: datetime = field(compare=False, default_factory=lambda: datetime(1970, 1, 1))
+    object: str | None = None  # what is measured, as the source names it
+    per: str | None = None  # a rate's time unit: "year", "month", "day", "hour"
+    value_max: Decimal | None = None  # the high end of a range; value is the low
+    part_of: int | None = None  # id of the fact this one is a part of ("в том числе")
+    lang: str = "ru"  # language of the quote
+    # Every document that states this figure, the first (`source`, `quote`) included;
+    # empty when the reader did not ask for them.
+    citations: tuple[Citation, ...] = field(compare=False, default=())
+
+    @property
+    def all_citations(self) -> tuple[Citation, ...]:
+        return self.citations or (Citation(self.source, self.quote, self.lang),)
+
+    def indicator(self) -> tuple[str, str | None, str | None]:
+        """What the figure measures, whatever its subject, period or value."""
+        return (self.metric, self.object, self.per)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,3 +214,4 @@ class DocumentMeta:
     precision: DatePrecision
     published_to: date | None = None
     title: str | None = None
+    lang: str | None = None

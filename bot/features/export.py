@@ -7,7 +7,8 @@ stored (a plain decimal, no rounding, no grouping) next to the text the bot
 shows, and every row carries its source and date.
 
 Beside the translated labels sit plain code columns (`topic`, `entity_key`,
-`metric`, `qualifier`, `period_key`, `status`, `outlet`, `date_precision`):
+`metric`, `qualifier`, `period_key`, `status`, `outlet`, `date_precision`, and the
+indicator's `object`, `per`, `value_max`, `part_of`, `lang`, `document_lang`):
 stored values under the same header in every language, so that a program can
 read the file back into the same facts whichever language it was exported in.
 """
@@ -23,7 +24,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain import DatePrecision, Fact, Source, Topic
 from bot.render.facts import outlet_name
-from bot.render.format import format_period, format_source_date, format_value
+from bot.render.format import format_figure, format_period, format_source_date
 from bot.render.html import escape
 from bot.render.labels import metric_label, status_label, subject_name, topic_label
 
@@ -40,6 +41,12 @@ PERIOD_KEY = "period_key"
 STATUS = "status"
 OUTLET = "outlet"
 DATE_PRECISION = "date_precision"
+OBJECT = "object"
+PER = "per"
+VALUE_MAX = "value_max"
+PART_OF = "part_of"
+LANG = "lang"
+DOCUMENT_LANG = "document_lang"
 
 
 def headers() -> list[str]:
@@ -68,11 +75,16 @@ def headers() -> list[str]:
         _("Publication date"),
         _("Quote"),
         _("Document"),
+        OBJECT,
+        PER,
+        VALUE_MAX,
+        PART_OF,
+        LANG,
+        DOCUMENT_LANG,
     ]
 
 
 def fact_row(fact: Fact) -> list[str]:
-    figure = format_value(fact.value, fact.unit, fact.qualifier)
     period = format_period(fact.period)
     source = fact.source
     return [
@@ -91,7 +103,7 @@ def fact_row(fact: Fact) -> list[str]:
         fact.period.key() if fact.period else "",
         status_label(fact.status),
         fact.status.value,
-        f"{figure} {period}".strip(),
+        format_figure(fact),
         outlet_name(source),
         source.outlet or "",
         source.url or "",
@@ -100,6 +112,12 @@ def fact_row(fact: Fact) -> list[str]:
         format_source_date(source),
         fact.quote,
         source.file_name,
+        fact.object or "",
+        fact.per or "",
+        format(fact.value_max, "f") if fact.value_max is not None else "",
+        str(fact.part_of) if fact.part_of is not None else "",
+        fact.lang,
+        source.lang or "",
     ]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
@@ -60,7 +62,14 @@ def analyse(document: LoadedDocument, gazetteer: Gazetteer) -> Analysis:
     year = document.meta.published.year if document.meta.published else None
     facts = extract_from_lines(lines, gazetteer, year)
     title = title_of(lines) or _first_sentence(lines)
-    return Analysis(replace(document.meta, title=title), facts)
+    return Analysis(replace(document.meta, title=title, lang=document_language(facts)), facts)
+
+
+def document_language(facts: Sequence[ExtractedFact]) -> str | None:
+    """The language most of a document's figures are written in (the first seen on a
+    tie); None for a document without figures."""
+    counts = Counter(fact.lang for fact in facts)
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _first_sentence(lines: Sequence) -> str | None:
@@ -97,14 +106,30 @@ async def ingest_paths(
     manifest = load_manifest() if manifest is None else manifest
     gazetteer = gazetteer or load_gazetteer()
     reports = []
-    for path in document_paths(paths if paths else [DOCUMENTS_DIR]):
-        try:
-            document = read_document(path, manifest)
-        except DocumentError as error:
-            reports.append(IngestReport(path.name, Outcome.FAILED, error=str(error)))
-            continue
-        reports.append(await ingest_document(session_factory, document, gazetteer))
+    async with _one_connection(session_factory) as session:
+        for path in document_paths(paths if paths else [DOCUMENTS_DIR]):
+            try:
+                document = read_document(path, manifest)
+            except DocumentError as error:
+                reports.append(IngestReport(path.name, Outcome.FAILED, error=str(error)))
+                continue
+            reports.append(
+                await ingest_document(session_factory, document, gazetteer, session=session)
+            )
     return reports
+
+
+async def ingest_documents(
+    session_factory: async_sessionmaker[AsyncSession],
+    documents: Iterable[LoadedDocument],
+    gazetteer: Gazetteer,
+) -> list[IngestReport]:
+    """Documents one after another on one connection, each in its own transactions."""
+    async with _one_connection(session_factory) as session:
+        return [
+            await ingest_document(session_factory, document, gazetteer, session=session)
+            for document in documents
+        ]
 
 
 async def ingest_bytes(
@@ -124,24 +149,58 @@ async def ingest_bytes(
     return await ingest_document(session_factory, document, gazetteer or load_gazetteer())
 
 
+@asynccontextmanager
+async def _one_connection(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session that keeps one connection through its transactions: the check and the
+    write do not hand it back and take it again (on PostgreSQL, a ping each time)."""
+    engine = session_factory.kw["bind"]
+    async with engine.connect() as connection, session_factory(bind=connection) as session:
+        yield session
+
+
 async def ingest_document(
     session_factory: async_sessionmaker[AsyncSession],
     document: LoadedDocument,
     gazetteer: Gazetteer,
+    *,
+    session: AsyncSession | None = None,
+) -> IngestReport:
+    """One document, on `session` (one connection kept through a run of documents)
+    or on a session of its own."""
+    if session is None:
+        async with _one_connection(session_factory) as own:
+            return await _ingest(own, document, gazetteer)
+    return await _ingest(session, document, gazetteer)
+
+
+async def _ingest(
+    session: AsyncSession, document: LoadedDocument, gazetteer: Gazetteer
 ) -> IngestReport:
     name = document.meta.file_name
-    async with session_factory() as session:
-        if await DocumentRepository(session).sha256_of(name) == document.meta.sha256:
-            return IngestReport(name, Outcome.UNCHANGED)
-    # Analysed before the write transaction opens, so the transaction stays short: on
-    # PostgreSQL the facts' `added_at` is its start, and digests wait only a few seconds
-    # for facts to settle.
+    documents = DocumentRepository(session)
+    current = await documents.state_of(name)
+    # Where a transaction's start dates its facts (PostgreSQL), the check's ends
+    # before the analysis, so the writing one stays short and digests wait only a
+    # few seconds for facts to settle. SQLite dates each statement and begins at
+    # the first write: there one transaction serves both.
+    if documents.dated_by_transaction:
+        await session.commit()
+    if current is not None and current.sha256 == document.meta.sha256:
+        return IngestReport(name, Outcome.UNCHANGED)
     try:
         analysis = analyse(document, gazetteer)
     except DocumentError as error:
         return IngestReport(name, Outcome.FAILED, error=str(error))
-    async with session_factory() as session, session.begin():
-        result = await DocumentRepository(session).store(analysis.meta, analysis.facts)
+    try:
+        result = await documents.store(analysis.meta, analysis.facts, current=current)
+        await session.commit()
+    except IntegrityError:
+        # Another ingest stored the same new file meanwhile: store over it.
+        await session.rollback()
+        result = await documents.store(analysis.meta, analysis.facts)
+        await session.commit()
     if result.unchanged:  # stored meanwhile by another ingest
         return IngestReport(name, Outcome.UNCHANGED)
     outcome = Outcome.REPLACED if result.existed else Outcome.ADDED

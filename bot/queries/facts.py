@@ -1,7 +1,7 @@
 """The query layer: what the handlers ask of the store, shaped for the renderers.
 
 Facts come from the repositories newest document first. Here they are grouped
-by subject and, within a subject, by metric into timelines: the figures of the
+by subject and, within a subject, by indicator into timelines: the figures of the
 newest document lead and older documents follow, each with its own source, so
 a newer figure never silently replaces an older one.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,11 +41,13 @@ _PLAIN_KEY = re.compile(r"[a-z0-9_]{1,40}")
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """One metric of one subject over time."""
+    """One indicator (metric, object measured, rate, unit) of one subject over time."""
 
     metric: str
     current: tuple[Fact, ...]  # the newest document's figures, in text order
     earlier: tuple[Fact, ...]  # older documents' figures, newest first
+    object: str | None = None
+    per: str | None = None
 
     @property
     def facts(self) -> tuple[Fact, ...]:
@@ -92,25 +94,33 @@ def subject_key(fact: Fact) -> str:
 
 
 def group_by_subject(facts: Iterable[Fact]) -> list[SubjectFacts]:
-    """Facts (newest document first) grouped by subject, then by metric into timelines."""
+    """Facts (newest document first) grouped by subject, then by indicator into timelines."""
     by_subject: dict[str, list[Fact]] = {}
     for fact in facts:
         by_subject.setdefault(subject_key(fact), []).append(fact)
     return [_subject(key, group) for key, group in by_subject.items()]
 
 
+def indicator_key(fact: Fact) -> tuple[str, str, str, str]:
+    """Figures with the same key measure the same thing: one timeline."""
+    measured = " ".join((fact.object or "").casefold().split())
+    return (fact.metric, measured, fact.per or "", fact.unit)
+
+
 def _subject(key: str, facts: list[Fact]) -> SubjectFacts:
-    by_metric: dict[str, list[Fact]] = {}
+    by_indicator: dict[tuple[str, str, str, str], list[Fact]] = {}
     for fact in facts:
-        by_metric.setdefault(fact.metric, []).append(fact)
+        by_indicator.setdefault(indicator_key(fact), []).append(fact)
     timelines = []
-    for metric, group in by_metric.items():
+    for group in by_indicator.values():
         lead = group[0].source.id
         timelines.append(
             Timeline(
-                metric=metric,
+                metric=group[0].metric,
                 current=tuple(f for f in group if f.source.id == lead),
                 earlier=tuple(f for f in group if f.source.id != lead),
+                object=group[0].object,
+                per=group[0].per,
             )
         )
     first = facts[0]
@@ -221,8 +231,8 @@ class FactQueries:
         return groups[0] if groups else None
 
     async def sources(self) -> list[SourceSummary]:
-        """The documents, newest first, each with how many facts it gave."""
-        counts = Counter(fact.source.id for fact in await self._facts.list())
+        """The documents, newest first, each with how many facts it states."""
+        counts = await self._documents.fact_counts()
         return [
             SourceSummary(source, counts.get(source.id, 0))
             for source in await self._documents.list_sources()

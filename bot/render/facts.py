@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from aiogram.utils.i18n import gettext as _
@@ -17,12 +18,19 @@ from aiogram.utils.i18n import ngettext
 
 from bot.domain import Fact, Source, Topic
 from bot.queries.facts import SourceSummary, SubjectFacts, Timeline
-from bot.render.format import format_period, format_source_date, format_value
+from bot.render.format import (
+    format_figure,
+    format_percent_value,
+    format_source_date,
+    format_value,
+)
 from bot.render.html import PAGE_LIMIT, escape, link, shorten, telegram_length
 from bot.render.labels import (
     TOPIC_EMOJI,
+    current_language,
     entity_name,
-    metric_label,
+    indicator_label,
+    quote_marker,
     region_name,
     status_label,
     subject_name,
@@ -49,12 +57,8 @@ class Block:
 
 
 def value_html(fact: Fact) -> str:
-    """Value, period and status: "1,6 трлн ₸ до 2028 г. (план)"."""
-    text = format_value(fact.value, fact.unit, fact.qualifier)
-    period = format_period(fact.period)
-    if period:
-        text = f"{text} {period}"
-    return escape(f"{text} ({status_label(fact.status)})")
+    """Value, range, rate, period and status: "1,6 трлн ₸ до 2028 г. (план)"."""
+    return escape(f"{format_figure(fact)} ({status_label(fact.status)})")
 
 
 def outlet_name(source: Source) -> str:
@@ -70,48 +74,114 @@ def source_html(source: Source) -> str:
     return f"{outlet}, {escape(format_source_date(source))}"
 
 
+def sources_html(fact: Fact) -> str:
+    """Every document that states the figure: one line however many there are."""
+    citations = fact.all_citations
+    if len(citations) == 1:
+        return _("Source: {source}").format(source=source_html(citations[0].source))
+    return _("Sources: {sources}").format(
+        sources="; ".join(source_html(citation.source) for citation in citations)
+    )
+
+
 def quote_html(fact: Fact) -> str:
-    """The sentence the figure comes from, in the language it was written in."""
-    return f"<blockquote expandable>{escape(shorten(fact.quote, QUOTE_LIMIT))}</blockquote>"
+    """The sentence the figure comes from, in the language it was written in, marked
+    with that language when it is not the reader's."""
+    marker = ""
+    if fact.lang != current_language():
+        marker = f"<i>{escape(quote_marker(fact.lang))}</i> "
+    return f"<blockquote expandable>{marker}{escape(shorten(fact.quote, QUOTE_LIMIT))}</blockquote>"
 
 
 def subject_html(name: str) -> str:
     return f"<b>{escape(shorten(name, SUBJECT_LIMIT))}</b>"
 
 
-def fact_html(fact: Fact, *, with_subject: bool = True, with_quote: bool = True) -> str:
-    """One fact on its own: subject, metric, value, period, plan or actual, source."""
-    label = escape(metric_label(fact.metric))
-    line = f"{label}: {value_html(fact)}"
+def figure_line(fact: Fact) -> str:
+    """Indicator and figure: "Чугун — рост: 10 % в 2024 г. (факт)"; a part of a
+    whole says so, never reading as a total."""
+    line = f"{escape(indicator_label(fact))}: {value_html(fact)}"
+    if fact.part_of is not None:
+        line = "{} {}".format(escape(_("of which")), line)
+    return line
+
+
+def fact_html(
+    fact: Fact,
+    *,
+    with_subject: bool = True,
+    with_quote: bool = True,
+    parts: Sequence[Fact] = (),
+) -> str:
+    """One fact on its own: subject, indicator, value, period, plan or actual, its
+    parts under it, its sources."""
+    lines = [figure_line(fact)]
     if with_subject:
-        line = f"{subject_html(subject_name(fact))}\n{line}"
-    lines = [
-        line,
-        "<i>{}</i>".format(_("Source: {source}").format(source=source_html(fact.source))),
-    ]
+        lines.insert(0, subject_html(subject_name(fact)))
+    lines.extend(f"  ↳ {figure_line(part)}" for part in parts)
+    lines.append(f"<i>{sources_html(fact)}</i>")
     if with_quote and fact.quote.strip():
         lines.append(quote_html(fact))
     return "\n".join(lines)
 
 
+def change_html(old: Fact, new: Fact) -> str:
+    """How an indicator moved between two documents: "было 472 → 519, +10 %"."""
+    was = format_value(old.value, old.unit)
+    now = format_value(new.value, new.unit)
+    comparable = (
+        old.unit == new.unit
+        and old.value_max is None
+        and new.value_max is None
+        and old.value > 0
+        and old.unit != "percent"
+    )
+    if not comparable:
+        return escape(_("was {old} → {new}").format(old=was, new=now))
+    change = ((new.value - old.value) / old.value * 100).quantize(Decimal("0.1"))
+    sign = "+" if change > 0 else "−" if change < 0 else "±"
+    return escape(
+        _("was {old} → {new}, {change}").format(
+            old=was, new=now, change=sign + format_percent_value(abs(change))
+        )
+    )
+
+
 def timeline_blocks(
-    timeline: Timeline, heading: str, *, quote_earlier: bool, shown_quotes: set[str]
+    timeline: Timeline,
+    heading: str,
+    *,
+    quote_earlier: bool,
+    shown_quotes: set[str],
+    parts: dict[int, list[Fact]] | None = None,
 ) -> list[Block]:
-    """The newest document's figures, then the older ones as a dated timeline.
+    """The newest document's figures, then the older ones of the same indicator as a
+    dated timeline, with the change from the last of them to the newest.
 
     Several figures often come from one sentence: its quote is shown once, under
-    the first of them (`shown_quotes` carries what the subject already showed).
+    the first of them (`shown_quotes` carries what the subject already showed). A
+    part whose whole the subject shows is shown under that whole (`parts`).
     """
+    parts = parts or {}
+    hidden = {part.id for members in parts.values() for part in members}
+    current = [fact for fact in timeline.current if fact.id not in hidden]
+    earlier = [fact for fact in timeline.earlier if fact.id not in hidden]
     blocks = []
-    for fact in timeline.current:
+    for fact in current:
         with_quote = fact.quote not in shown_quotes
         shown_quotes.add(fact.quote)
-        text = "• " + fact_html(fact, with_subject=False, with_quote=with_quote)
+        text = "• " + fact_html(
+            fact, with_subject=False, with_quote=with_quote, parts=parts.get(fact.id, ())
+        )
         blocks.append(Block(text, heading))
-    for index, fact in enumerate(timeline.earlier):
+    for index, fact in enumerate(earlier):
         line = f"  ◦ {value_html(fact)} — {source_html(fact.source)}"
         if index == 0:
-            line = "  <i>{}</i>\n{}".format(escape(_("Earlier:")), line)
+            title = escape(_("Earlier:"))
+            if current:
+                title = f"{title} {change_html(fact, current[0])}"
+            line = f"  <i>{title}</i>\n{line}"
+        line += "".join(f"\n    ↳ {figure_line(part)}" for part in parts.get(fact.id, ()))
         if quote_earlier and fact.quote.strip() and fact.quote not in shown_quotes:
             shown_quotes.add(fact.quote)
             line = f"{line}\n{quote_html(fact)}"
@@ -119,14 +189,29 @@ def timeline_blocks(
     return blocks
 
 
+def parts_by_whole(facts: Sequence[Fact]) -> dict[int, list[Fact]]:
+    """The parts of each whole among `facts` ("в том числе"), in text order."""
+    present = {fact.id for fact in facts}
+    parts: dict[int, list[Fact]] = {}
+    for fact in sorted(facts, key=lambda f: (f.source.id, f.start)):
+        if fact.part_of is not None and fact.part_of in present and fact.part_of != fact.id:
+            parts.setdefault(fact.part_of, []).append(fact)
+    return parts
+
+
 def subject_blocks(group: SubjectFacts, *, quote_earlier: bool = False) -> list[Block]:
     heading = subject_html(entity_name(group.entity_key, group.subject))
     shown_quotes: set[str] = set()
+    parts = parts_by_whole(group.facts)
     blocks: list[Block] = []
     for timeline in group.timelines:
         blocks.extend(
             timeline_blocks(
-                timeline, heading, quote_earlier=quote_earlier, shown_quotes=shown_quotes
+                timeline,
+                heading,
+                quote_earlier=quote_earlier,
+                shown_quotes=shown_quotes,
+                parts=parts,
             )
         )
     return blocks

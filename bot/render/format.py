@@ -25,8 +25,15 @@ from babel.numbers import (
     format_percent,
 )
 
-from bot.domain import DatePrecision, Period, PeriodKind, Qualifier, Source
-from bot.render.labels import current_language, per_unit, qualified, with_unit
+from bot.domain import DatePrecision, Fact, Period, PeriodKind, Qualifier, Source
+from bot.render.labels import (
+    counted,
+    current_language,
+    per_label,
+    per_unit,
+    qualified,
+    with_unit,
+)
 
 BABEL_LOCALES = {"ru": "ru_KZ", "kk": "kk_KZ"}
 CURRENCIES = {"KZT", "USD", "EUR", "RUB", "CNY"}
@@ -99,9 +106,13 @@ def format_percent_value(value: Decimal | int) -> str:
     return format_percent(_exact(value) / 100, locale=babel_locale(), decimal_quantization=False)
 
 
-def format_quantity(value: Decimal | int, unit: str) -> str:
-    """A value with its unit: "2 800 рабочих мест", "28,2 млн т", "24 участника"."""
+def format_quantity(value: Decimal | int, unit: str, qualifier: Qualifier | None = None) -> str:
+    """A value with its unit and its bound: "2 800 рабочих мест", "28,2 млн т",
+    "более 24 участников", "24-тен астам қатысушы"."""
     value = _exact(value)
+    if qualifier is not None and counted(unit, "", 0) is None:
+        # A measured unit: the bound takes the figure with its unit ("15%-дан астам").
+        return qualified(qualifier, format_quantity(value, unit))
     if unit in CURRENCIES:
         return format_money(value, unit)
     currency, slash, per = unit.partition("/")
@@ -111,12 +122,64 @@ def format_quantity(value: Decimal | int, unit: str) -> str:
         return format_percent_value(value)
     compact = compact_number(value) if abs(value) >= QUANTITY_COMPACT_FROM else None
     number = compact or format_number(value)
+    # A counted thing: the bound takes the number, the noun follows ("2 300-ден астам
+    # жұмыс орны", "более 2 300 рабочих мест").
+    number = qualified(qualifier, number)
     return with_unit(unit, number, plural_count(value, compacted=compact is not None))
 
 
-def format_value(value: Decimal | int, unit: str, qualifier: Qualifier | None = None) -> str:
-    """A value with its unit and its bound: "более 2 800 рабочих мест"."""
-    return qualified(qualifier, format_quantity(value, unit))
+def format_value(
+    value: Decimal | int,
+    unit: str,
+    qualifier: Qualifier | None = None,
+    value_max: Decimal | int | None = None,
+) -> str:
+    """A value with its unit and its bound: "более 2 800 рабочих мест"; a range with
+    its unit once: "5–10 %", "1–2 млрд ₸"."""
+    if value_max is None or Decimal(value_max) == Decimal(value):
+        return format_quantity(value, unit, qualifier)
+    return qualified(qualifier, format_range(value, value_max, unit))
+
+
+def format_range(low: Decimal | int, high: Decimal | int, unit: str) -> str:
+    """Both ends, the unit they share written once: "5–10 %", "500 млн – 1 млрд ₸"."""
+    low_text, high_text = format_quantity(low, unit), format_quantity(high, unit)
+    shared = _shared_ending(low_text, high_text)
+    if not shared:
+        return f"{low_text} – {high_text}"
+    head = low_text[: len(low_text) - len(shared)].rstrip("\u00a0 ")
+    joiner = "–" if head[-1:].isdigit() else " – "
+    return f"{head}{joiner}{high_text}"
+
+
+def _shared_ending(a: str, b: str) -> str:
+    """The longest ending of both texts that starts after a number, not inside one."""
+    size = 0
+    while size < min(len(a), len(b)) and a[-1 - size] == b[-1 - size]:
+        size += 1
+    shared = a[len(a) - size :] if size else ""
+    # Never cut through digits: "2 800 т" and "3 000 т" share " т", not "00 т".
+    while shared and (
+        shared[0].isdigit()
+        or shared[0] in ",."
+        or (shared[0] in "\u00a0 " and shared[1:2].isdigit())
+    ):
+        shared = shared[1:]
+    return shared
+
+
+def format_figure(fact: Fact) -> str:
+    """A fact's figure as the bot writes it: bound, range, unit, rate and period
+    ("5–10 % в год до конца 2025 г.")."""
+    text = format_value(fact.value, fact.unit, fact.qualifier, fact.value_max)
+    per = per_label(fact.per)
+    period = fact.period
+    if per and not (
+        period is not None and period.kind is PeriodKind.PER_YEAR and fact.per == "year"
+    ):
+        text = f"{text} {per}"
+    period_text = format_period(period)
+    return f"{text} {period_text}" if period_text else text
 
 
 def plural_count(value: Decimal, *, compacted: bool = False) -> int:

@@ -87,6 +87,49 @@ def metric_label(metric: str) -> str:
     return metric.replace("_", " ")
 
 
+def measure_label(metric: str) -> str:
+    """What a figure measures, in the reader's language: the one place the renderers
+    take it from."""
+    return metric_label(metric)
+
+
+def object_label(measured: str) -> str:
+    """What is measured ("чугун"), as the source names it, first letter raised."""
+    return measured[:1].upper() + measured[1:]
+
+
+def indicator_label(fact: Fact) -> str:
+    """The indicator a figure gives: its measure, and what is measured when the source
+    names it: "Инвестиции в основной капитал", "Чугун — рост"."""
+    measure = measure_label(fact.metric)
+    if not fact.object:
+        return measure
+    return _("{object} — {measure}").format(
+        object=object_label(fact.object), measure=measure[:1].lower() + measure[1:]
+    )
+
+
+def per_label(per: str | None) -> str:
+    """A rate's time unit: "в год", "в сутки" …; empty for a figure that is no rate."""
+    match per:
+        case "year":
+            return _("per year")
+        case "month":
+            return _("per month")
+        case "day":
+            return _("per day")
+        case "hour":
+            return _("per hour")
+    return ""
+
+
+def quote_marker(lang: str) -> str:
+    """The language of a quote, named in that language: "рус.", "қаз."."""
+    if lang == "kk":
+        return _("kaz. (quote in Kazakh)", locale="kk")
+    return _("rus. (quote in Russian)", locale="ru")
+
+
 def metric_labels_everywhere(metric: str) -> tuple[str, ...]:
     """A metric's label in every language (none outside an i18n context)."""
     i18n = I18n.get_current(no_error=True)
@@ -131,25 +174,36 @@ def status_label(status: Status) -> str:
 
 
 def qualified(qualifier: Qualifier | None, value: str) -> str:
-    """A value with the word that bounds it: "более 2 800 рабочих мест"."""
+    """A value with the word that bounds it: "более 2 800 рабочих мест",
+    "2 300-ден астам жұмыс орны".
+
+    Kazakh bounds are postpositions that put the figure in a case: the Kazakh texts
+    name `{value_from}` (ablative) or `{value_to}` (dative) instead of `{value}`.
+    """
     match qualifier:
         case None:
             return value
         case Qualifier.MORE_THAN:
-            return _("more than {value}").format(value=value)
+            template = _("more than {value}")
         case Qualifier.ABOUT:
-            return _("about {value}").format(value=value)
+            template = _("about {value}")
         case Qualifier.UP_TO:
-            return _("up to {value}").format(value=value)
+            template = _("up to {value}")
         case Qualifier.AT_LEAST:
-            return _("at least {value}").format(value=value)
+            template = _("at least {value}")
         case Qualifier.FROM:
-            return _("from {value}").format(value=value)
+            template = _("from {value}")
         case Qualifier.ALMOST:
-            return _("almost {value}").format(value=value)
+            template = _("almost {value}")
         case Qualifier.LESS_THAN:
-            return _("less than {value}").format(value=value)
-    return value
+            template = _("less than {value}")
+        case _:
+            return value
+    if "{value_" not in template:
+        return template.format(value=value)
+    from bot.render.kazakh import ablative, dative
+
+    return template.format(value=value, value_from=ablative(value), value_to=dative(value))
 
 
 def unit_symbol(unit: str) -> str | None:

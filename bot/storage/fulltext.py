@@ -171,6 +171,13 @@ class FactSearch:
         )
         await self._write(index_rows(result.mappings(), self._gazetteer))
 
+    async def add_facts(self, facts: Iterable[Mapping[Any, Any]]) -> None:
+        """Index facts just inserted, given as mappings with `_FACT_COLUMNS` (the rows
+        the writer already holds, so nothing is read back)."""
+        if not self._indexed:
+            return
+        await self._write(index_rows(facts, self._gazetteer))
+
     async def remove_document(self, document_id: int) -> None:
         """Drop the index rows of a document's facts (before they are deleted)."""
         if not self._indexed:

@@ -63,6 +63,7 @@ class DocumentRecord(Base):
     published_to: Mapped[date | None] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(16), default="unknown")
     title: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(8))
     ingested_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -77,6 +78,7 @@ class FactRecord(Base):
     __table_args__ = (
         Index("ix_facts_topic_subject", "topic", "subject"),
         Index("ix_facts_entity_key", "entity_key"),
+        Index("ix_facts_identity", "identity"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -98,8 +100,35 @@ class FactRecord(Base):
     added_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )
+    object: Mapped[str | None] = mapped_column(String(255))
+    per: Mapped[str | None] = mapped_column(String(16))
+    value_max: Mapped[Decimal | None] = mapped_column(DecimalText())
+    part_of: Mapped[int | None] = mapped_column(ForeignKey("facts.id", ondelete="SET NULL"))
+    lang: Mapped[str] = mapped_column(String(8), default="ru", server_default="ru")
+    # The indicator, subject, period, unit and status in one digest (`bot.storage.identity`):
+    # a figure another document states again is looked up by it.
+    identity: Mapped[str | None] = mapped_column(String(40))
 
     document: Mapped[DocumentRecord] = relationship(back_populates="facts")
+
+
+class FactSourceRecord(Base):
+    """A further document that states a fact (its first is the fact's own `document_id`,
+    with the fact's quote)."""
+
+    __tablename__ = "fact_sources"
+    __table_args__ = (Index("ix_fact_sources_document_id", "document_id"),)
+
+    fact_id: Mapped[int] = mapped_column(
+        ForeignKey("facts.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    quote: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str] = mapped_column(String(8), default="ru", server_default="ru")
 
 
 class ChatRecord(Base):

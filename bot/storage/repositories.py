@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.domain import (
+    Citation,
     DatePrecision,
     DocumentMeta,
     ExtractedFact,
@@ -25,7 +28,12 @@ from bot.domain import (
 from bot.storage.engine import store_of
 from bot.storage.fulltext import FactSearch
 from bot.storage.languages import LanguageCache
-from bot.storage.models import ChatRecord, DocumentRecord, FactRecord
+from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_state_of
+from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
+
+# Fact ids per statement when reading their sources (within every driver's parameter limit).
+CHUNK = 5000
 
 # The order of every answer: the newest document first, undated ones last.
 NEWEST_DOCUMENTS_FIRST = (DocumentRecord.published.desc().nulls_last(), DocumentRecord.file_name)
@@ -41,10 +49,11 @@ def to_source(record: DocumentRecord) -> Source:
         precision=DatePrecision(record.date_precision),
         published_to=record.published_to,
         title=record.title,
+        lang=record.lang,
     )
 
 
-def to_fact(record: FactRecord, source: Source) -> Fact:
+def to_fact(record: FactRecord, source: Source, citations: tuple[Citation, ...] = ()) -> Fact:
     return Fact(
         id=record.id,
         source=source,
@@ -61,7 +70,28 @@ def to_fact(record: FactRecord, source: Source) -> Fact:
         start=record.start,
         end=record.end,
         added_at=record.added_at,
+        object=record.object,
+        per=record.per,
+        value_max=record.value_max,
+        part_of=record.part_of,
+        lang=record.lang,
+        citations=citations,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    id: int
+    sha256: str
+
+
+class Unknown(Enum):
+    """Not looked up yet (for `DocumentRepository.store`)."""
+
+    UNKNOWN = "unknown"
+
+
+UNKNOWN = Unknown.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,66 +120,157 @@ class DocumentRepository:
             select(DocumentRecord.sha256).where(DocumentRecord.file_name == file_name)
         )
 
-    async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> StoreResult:
+    @property
+    def dated_by_transaction(self) -> bool:
+        """Whether facts take their transaction's start as `added_at` (PostgreSQL's
+        now()), rather than their statement's time (SQLite)."""
+        return not is_sqlite(self._session)
+
+    async def state_of(self, file_name: str) -> StoredDocument | None:
+        """The id and hash of a stored document, None for one not stored."""
+        if is_sqlite(self._session):
+            found = await sqlite_state_of(self._session, file_name)
+            return StoredDocument(*found) if found else None
+        row = (
+            await self._session.execute(
+                select(DocumentRecord.id, DocumentRecord.sha256).where(
+                    DocumentRecord.file_name == file_name
+                )
+            )
+        ).first()
+        return StoredDocument(row.id, row.sha256) if row else None
+
+    async def store(
+        self,
+        meta: DocumentMeta,
+        facts: Sequence[ExtractedFact],
+        *,
+        current: StoredDocument | Unknown | None = UNKNOWN,
+    ) -> StoreResult:
         """Insert a document with its facts, or replace the facts of a changed one.
 
-        The caller's transaction makes the replacement all-or-nothing.
+        A figure the store already holds from another document (`bot.storage.identity`)
+        is not stored again: the document becomes one more of its sources. Every write
+        is a bulk statement; the caller's transaction makes it all-or-nothing. A caller
+        that has just read the document's `state_of` passes it as `current`.
         """
-        record = await self._session.scalar(
-            select(DocumentRecord).where(DocumentRecord.file_name == meta.file_name)
-        )
-        search = FactSearch(self._session)
+        found = await self.state_of(meta.file_name) if current is UNKNOWN else current
+        if found is not None and found.sha256 == meta.sha256:
+            return StoreResult(found.id, 0, 0, unchanged=True, existed=True)
+        values = {
+            "sha256": meta.sha256,
+            "outlet": meta.outlet,
+            "url": meta.url,
+            "published": meta.published,
+            "published_to": meta.published_to,
+            "date_precision": meta.precision.value,
+            "title": meta.title,
+            "lang": meta.lang,
+        }
         replaced = 0
-        existed = record is not None
-        if record is not None and record.sha256 == meta.sha256:
-            return StoreResult(record.id, 0, 0, unchanged=True, existed=True)
-        if record is None:
-            record = DocumentRecord(file_name=meta.file_name)
-            self._session.add(record)
+        if found is None and is_sqlite(self._session):
+            document_id = await SqliteNewDocument(self._session).store(meta, facts)
+            return StoreResult(document_id, len(facts), 0, unchanged=False, existed=False)
+        if found is None:
+            document_id = await self._session.scalar(
+                insert(DOCUMENTS)
+                .values(file_name=meta.file_name, **values)
+                .returning(DOCUMENTS.c.id)
+            )
+            assert document_id is not None
         else:
-            replaced = (
-                await self._session.scalar(
-                    select(func.count()).where(FactRecord.document_id == record.id)
+            document_id = found.id
+            replaced = await self._release(document_id)
+            await self._session.execute(
+                update(DOCUMENTS)
+                .where(DOCUMENTS.c.id == document_id)
+                .values(ingested_at=datetime.now(UTC), **values)
+            )
+        await FactWriter(self._session, document_id).write(facts)
+        return StoreResult(
+            document_id, len(facts), replaced, unchanged=False, existed=found is not None
+        )
+
+    async def remove(self, file_name: str) -> bool:
+        """Take a document out of the store: the figures only it states go with it,
+        those other documents state too stay, with their other sources."""
+        document_id = await self._session.scalar(
+            select(DocumentRecord.id).where(DocumentRecord.file_name == file_name)
+        )
+        if document_id is None:
+            return False
+        await self._release(document_id)
+        await self._session.execute(delete(DOCUMENTS).where(DOCUMENTS.c.id == document_id))
+        return True
+
+    async def _release(self, document_id: int) -> int:
+        """Drop a document as a source of every fact; returns how many it was one of.
+
+        A fact it was the first source of passes to its next source (that source's
+        quote too); a fact left without sources is deleted.
+        """
+        own = select(FACTS.c.id).where(FACTS.c.document_id == document_id)
+        stated = (
+            await self._session.execute(
+                select(
+                    select(func.count()).select_from(own.subquery()).scalar_subquery(),
+                    select(func.count())
+                    .where(FACT_SOURCES.c.document_id == document_id)
+                    .scalar_subquery(),
                 )
-                or 0
             )
-            await search.remove_document(record.id)
+        ).one()
+        search = FactSearch(self._session)
+        await search.remove_document(document_id)
+        await self._session.execute(
+            delete(FACT_SOURCES).where(FACT_SOURCES.c.document_id == document_id)
+        )
+        heirs = (
             await self._session.execute(
-                delete(FactRecord).where(FactRecord.document_id == record.id)
+                select(FACT_SOURCES)
+                .where(FACT_SOURCES.c.fact_id.in_(own))
+                .order_by(FACT_SOURCES.c.fact_id, FACT_SOURCES.c.document_id)
             )
-            record.ingested_at = datetime.now(UTC)
-        record.sha256 = meta.sha256
-        record.outlet = meta.outlet
-        record.url = meta.url
-        record.published = meta.published
-        record.published_to = meta.published_to
-        record.date_precision = meta.precision.value
-        record.title = meta.title
-        await self._session.flush()
-        if facts:
+        ).all()
+        next_source: dict[int, Any] = {}
+        for row in heirs:
+            next_source.setdefault(row.fact_id, row)
+        if next_source:
+            successors = [
+                {
+                    "fact_id": row.fact_id,
+                    "heir": row.document_id,
+                    "heir_quote": row.quote,
+                    "heir_start": row.start,
+                    "heir_end": row.end,
+                    "heir_lang": row.lang,
+                }
+                for row in next_source.values()
+            ]
             await self._session.execute(
-                insert(FactRecord),
-                [
-                    {
-                        "document_id": record.id,
-                        "topic": fact.topic.value,
-                        "subject": fact.subject,
-                        "entity_key": fact.entity_key,
-                        "metric": fact.metric,
-                        "value": fact.value,
-                        "unit": fact.unit,
-                        "period": fact.period.key() if fact.period else None,
-                        "status": fact.status.value,
-                        "qualifier": fact.qualifier.value if fact.qualifier else None,
-                        "quote": fact.quote,
-                        "start": fact.start,
-                        "end": fact.end,
-                    }
-                    for fact in facts
-                ],
+                update(FACTS)
+                .where(FACTS.c.id == bindparam("fact_id"))
+                .values(
+                    document_id=bindparam("heir"),
+                    quote=bindparam("heir_quote"),
+                    start=bindparam("heir_start"),
+                    end=bindparam("heir_end"),
+                    lang=bindparam("heir_lang"),
+                ),
+                successors,
             )
-            await search.add_document(record.id)
-        return StoreResult(record.id, len(facts), replaced, unchanged=False, existed=existed)
+            # The heir is now the fact's own document, no longer a further source.
+            await self._session.execute(
+                delete(FACT_SOURCES).where(
+                    FACT_SOURCES.c.fact_id == bindparam("fact_id"),
+                    FACT_SOURCES.c.document_id == bindparam("heir"),
+                ),
+                [{"fact_id": row["fact_id"], "heir": row["heir"]} for row in successors],
+            )
+        await self._session.execute(delete(FACTS).where(FACTS.c.document_id == document_id))
+        for heir in sorted({row.document_id for row in next_source.values()}):
+            await search.add_document(heir)
+        return int(stated[0] or 0) + int(stated[1] or 0)
 
     async def list_sources(self) -> list[Source]:
         records = await self._session.scalars(
@@ -158,10 +279,13 @@ class DocumentRepository:
         return [to_source(r) for r in records]
 
     async def fact_counts(self) -> dict[int, int]:
-        rows = await self._session.execute(
-            select(FactRecord.document_id, func.count()).group_by(FactRecord.document_id)
-        )
-        return {doc_id: count for doc_id, count in rows.all()}
+        """How many figures each document states, those other documents state too included."""
+        counts: dict[int, int] = {}
+        for column in (FactRecord.document_id, FactSourceRecord.document_id):
+            rows = await self._session.execute(select(column, func.count()).group_by(column))
+            for document_id, count in rows.all():
+                counts[document_id] = counts.get(document_id, 0) + count
+        return counts
 
 
 class FactRepository:
@@ -195,13 +319,46 @@ class FactRepository:
         query = query.join(FactRecord.document).order_by(*NEWEST_DOCUMENTS_FIRST, FactRecord.start)
         records = (await self._session.scalars(query)).all()
         sources: dict[int, Source] = {}
-        facts = []
         for record in records:
-            source = sources.get(record.document_id)
-            if source is None:
-                source = sources[record.document_id] = to_source(record.document)
-            facts.append(to_fact(record, source))
-        return facts
+            if record.document_id not in sources:
+                sources[record.document_id] = to_source(record.document)
+        facts = [to_fact(record, sources[record.document_id]) for record in records]
+        return await self.with_citations(facts, sources)
+
+    async def with_citations(
+        self, facts: builtins.list[Fact], known: dict[int, Source] | None = None
+    ) -> builtins.list[Fact]:
+        """The facts, those that several documents state with every source: the
+        fact's own first, then the others oldest first."""
+        known = {} if known is None else known
+        links: builtins.list[FactSourceRecord] = []
+        ids = [fact.id for fact in facts]
+        for chunk in range(0, len(ids), CHUNK):
+            links.extend(
+                await self._session.scalars(
+                    select(FactSourceRecord)
+                    .where(FactSourceRecord.fact_id.in_(ids[chunk : chunk + CHUNK]))
+                    .order_by(FactSourceRecord.fact_id, FactSourceRecord.document_id)
+                )
+            )
+        if not links:
+            return facts
+        missing = {link.document_id for link in links} - set(known)
+        if missing:
+            for record in await self._session.scalars(
+                select(DocumentRecord).where(DocumentRecord.id.in_(missing))
+            ):
+                known[record.id] = to_source(record)
+        further: dict[int, builtins.list[Citation]] = {}
+        for link in links:
+            citation = Citation(known[link.document_id], link.quote, link.lang)
+            further.setdefault(link.fact_id, []).append(citation)
+        return [
+            replace(fact, citations=(*fact.all_citations, *further[fact.id]))
+            if fact.id in further
+            else fact
+            for fact in facts
+        ]
 
     async def newest(
         self, topics: Iterable[Topic], *, documents: int, skip: int = 0

@@ -104,7 +104,7 @@ async def test_the_chart_button_under_a_topic(driver: BotDriver) -> None:
     assert assert_chart(press.reply).startswith("📊 Сравнение экономических зон")
     kk = driver.new_user("Айгерім", language_code="kk")
     topic = await driver.send("/cargo", user=kk)
-    press = await driver.press(topic.reply, text="📊 График", user=kk)
+    press = await driver.press(topic.reply, text="📊 Диаграмма", user=kk)
     assert assert_chart(press.reply).startswith("📊 Жүк: қазір және мақсат")
 
 

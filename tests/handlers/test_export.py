@@ -28,12 +28,14 @@ HEADERS = {
         "Показатель", "metric", "Значение", "qualifier", "Единица", "Период", "period_key",
         "Статус", "status", "Как в ответе бота", "Источник", "outlet", "Ссылка",
         "Опубликовано (ISO)", "date_precision", "Дата публикации", "Цитата", "Файл документа",
+        "object", "per", "value_max", "part_of", "lang", "document_lang",
     ],
     "kk": [
         "ID", "Тақырып", "topic", "Нысан (дереккөздегідей)", "Атауы", "entity_key",
         "Көрсеткіш", "metric", "Мәні", "qualifier", "Өлшем бірлігі", "Кезең", "period_key",
         "Мәртебе", "status", "Бот жауабындағыдай", "Дереккөз", "outlet", "Сілтеме",
         "Жарияланды (ISO)", "date_precision", "Жарияланған күні", "Дәйексөз", "Құжат файлы",
+        "object", "per", "value_max", "part_of", "lang", "document_lang",
     ],
 }  # fmt: skip
 
@@ -99,6 +101,7 @@ def fact_from_row(row: dict[str, str], language: str) -> Fact:
         published=date.fromisoformat(published) if published else None,
         precision=DatePrecision(row["date_precision"]),
         published_to=date.fromisoformat(published_to) if published_to else None,
+        lang=row["document_lang"] or None,
     )
     return Fact(
         id=int(row["ID"]),
@@ -115,6 +118,11 @@ def fact_from_row(row: dict[str, str], language: str) -> Fact:
         quote=row[column["quote"]],
         start=0,
         end=0,
+        object=row["object"] or None,
+        per=row["per"] or None,
+        value_max=Decimal(row["value_max"]) if row["value_max"] else None,
+        part_of=int(row["part_of"]) if row["part_of"] else None,
+        lang=row["lang"],
     )
 
 

@@ -62,8 +62,8 @@ async def test_kazakh_investments_show_qarmet_in_tenge(driver: BotDriver) -> Non
     text = assert_valid(turn.reply)
     assert "Инвестициялар: 1,6 трлн ₸" in text
     assert "1,6 трлн ₸ 2028 жылға дейін (жоспар)" in text
-    assert "572,9 млрд ₸ 2024 ж. (факт)" in text
-    assert "644,7 млрд ₸ 2025 жылғы 8 айда (факт)" in text
+    assert "572,9 млрд ₸ 2024 ж. (нақты)" in text
+    assert "644,7 млрд ₸ 2025 жылғы 8 айда (нақты)" in text
     assert "күні көрсетілмеген (≈ 2025 ж. тамыз – қыркүйек)" in text
     # Quotes stay in the language of the source.
     assert "1,6 трлн тенге" in text
@@ -138,7 +138,7 @@ async def test_kazakh_cargo_card_for_the_airport(driver: BotDriver) -> None:
     text = assert_valid(card.reply)
     assert airport in text.splitlines()[0]
     assert "200 000 т 2030 жылға дейін (жоспар)" in text
-    assert "15 000 т (факт)" in text
+    assert "15 000 т (нақты)" in text
 
 
 async def test_deep_links_open_a_topic(driver: BotDriver) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -65,37 +66,52 @@ async def test_the_write_transaction_opens_after_the_analysis(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Facts' `added_at` is their transaction's start on PostgreSQL: a transaction held
-    open through the analysis would date them before digests can see them."""
+    open through the analysis would date them before digests can see them. SQLite dates
+    each statement; there no write lock may be held while the text is analysed."""
     path = tmp_path / "plant.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     events: list[str] = []
     analyse = ingest.analyse
+    url = session_factory.kw["bind"].url
 
     def recorded_analyse(*args: Any, **kwargs: Any) -> ingest.Analysis:
         result = analyse(*args, **kwargs)
         events.append("analysed")
+        if url.get_backend_name() == "sqlite":
+            other = sqlite3.connect(url.database, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # fails while another writer holds the lock
+                events.append("write lock free")
+            finally:
+                other.close()
         return result
 
     def on_begin(connection: Any) -> None:
         events.append("begin")
 
-    def on_execute(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO FACTS"):
-            events.append("insert fact")
+    store = DocumentRepository.store
+
+    async def recorded_store(self: DocumentRepository, *args: Any, **kwargs: Any) -> Any:
+        events.append("insert fact")
+        return await store(self, *args, **kwargs)
 
     monkeypatch.setattr(ingest, "analyse", recorded_analyse)
+    monkeypatch.setattr(DocumentRepository, "store", recorded_store)
     engine = session_factory.kw["bind"].sync_engine
     event.listen(engine, "begin", on_begin)
-    event.listen(engine, "before_cursor_execute", on_execute)
     try:
         (report,) = await ingest_paths(session_factory, [path], manifest={})
     finally:
         event.remove(engine, "begin", on_begin)
-        event.remove(engine, "before_cursor_execute", on_execute)
     assert report.outcome is Outcome.ADDED
-    first_insert = events.index("insert fact")
-    write_begins = max(i for i, name in enumerate(events[:first_insert]) if name == "begin")
-    assert events.index("analysed") < write_begins
+    analysed = events.index("analysed")
+    if url.get_backend_name() == "sqlite":
+        assert events[analysed + 1] == "write lock free"
+    else:
+        # The check's transaction, the analysis, then the writing transaction (its
+        # connection begins at its first statement, inside `store`).
+        assert events[:analysed] == ["begin"]
+        assert sorted(events[analysed + 1 :]) == ["begin", "insert fact"]
 
 
 async def test_a_file_that_fails_analysis_leaves_its_stored_version_whole(
@@ -162,3 +178,29 @@ async def test_cli_ingests_the_seeds_reports_and_lists_jsonl(
     assert required <= records[0].keys()
     saran = [r for r in records if r["value"] == 472000000000]
     assert saran and saran[0]["unit"] == "KZT" and saran[0]["status"] == "actual"
+
+
+async def test_a_file_stored_meanwhile_by_another_ingest_is_unchanged(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The look-up before the analysis found nothing, but another ingest stored the
+    same file before this one writes: the unique name stops the second copy."""
+    path = tmp_path / "plant.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    (first,) = await ingest_paths(session_factory, [path], manifest={})
+    state_of = DocumentRepository.state_of
+    looked_up: list[str] = []
+
+    async def stale_state_of(self: DocumentRepository, file_name: str) -> Any:
+        if not looked_up:
+            looked_up.append(file_name)
+            return None  # as it was before the other ingest committed
+        return await state_of(self, file_name)
+
+    monkeypatch.setattr(DocumentRepository, "state_of", stale_state_of)
+    (second,) = await ingest_paths(session_factory, [path], manifest={})
+    assert (first.outcome, second.outcome) == (Outcome.ADDED, Outcome.UNCHANGED)
+    assert looked_up == ["plant.txt"]
+    assert await count_facts(session_factory) == 2

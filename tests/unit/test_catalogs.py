@@ -3,6 +3,7 @@ catalogs are current."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,40 @@ def test_compiled_catalog_is_current(language: str) -> None:
 
 def _key(value: object) -> object:
     return tuple(value) if isinstance(value, list | tuple) else value
+
+
+# Russian and Kazakh may share a text only when it holds no word of either language:
+# placeholders, symbols and unit abbreviations ("км", "МВт", "{date}, {time}"), or a
+# term Kazakh uses as it is.
+SHARED_TERMS = {"Digest"}  # "Дайджест": the feature's name, used as is in Kazakh
+ABBREVIATION = 4  # letters: "т", "кг", "МВт", "Гкал"
+
+
+def _holds_words(text: str) -> bool:
+    without_placeholders = re.sub(r"\{[^}]*\}", " ", text)
+    return any(len(word) > ABBREVIATION for word in re.findall(r"[^\W\d_]+", without_placeholders))
+
+
+def test_no_kazakh_text_is_empty_or_the_russian_one() -> None:
+    russian, kazakh = load_catalog("ru"), load_catalog("kk")
+    problems = []
+    for message in kazakh:
+        if not message.id or message.id in SHARED_TERMS:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            problems.append(f"empty: {message.id!r}")
+            continue
+        other = russian.get(message.id)
+        if other is None:
+            continue
+        others = other.string if isinstance(other.string, tuple) else (other.string,)
+        if set(strings) & set(others) and any(_holds_words(s) for s in strings):
+            problems.append(f"the Russian text in Kazakh: {message.id!r} → {strings!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_tells_words_from_symbols() -> None:
+    assert _holds_words("График")
+    assert not _holds_words("МВт")
+    assert not _holds_words("{date}, {time}")

@@ -67,8 +67,9 @@ def test_a_fact_line_has_everything(language: str) -> None:
         assert "Инвестициялар: 1,6 трлн ₸ 2028 жылға дейін (жоспар)" in text
         assert "Дереккөз: BAQ.kz, күні көрсетілмеген (≈ 2025 ж. тамыз – қыркүйек)" in text
     assert '<a href="https://rus.baq.kz/b?x=1&amp;y=2">BAQ.kz</a>' in html
-    # The quote stays in the language it was written in.
-    assert "<blockquote expandable>Инвестиции в модернизацию" in html
+    # The quote stays in the language it was written in, marked on a Kazakh screen.
+    marker = "" if language == "ru" else "<i>рус.</i> "
+    assert f"<blockquote expandable>{marker}Инвестиции в модернизацию" in html
 
 
 def test_everything_dynamic_is_escaped(language: str) -> None:

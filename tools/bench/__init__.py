@@ -22,7 +22,8 @@ class Figure:
     target: str
 
     def line(self) -> str:
-        return f"{self.name}: {self.value:.3g} {self.unit} (target {self.target})"
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.name}: {self.value:.3g}{unit} (target {self.target})"
 
 
 POSTGRES_ENV = ("BENCH_DATABASE_URL", "TEST_DATABASE_URL")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -33,6 +33,7 @@ from bot.render.format import (
 from bot.render.html import escape, shorten, telegram_length
 from bot.render.labels import (
     entity_name,
+    indicator_label,
     metric_label,
     qualified,
     region_name,
@@ -129,7 +130,7 @@ def investments_chart(facts: Iterable[Fact]) -> BarChart | None:
     chosen.sort(key=lambda f: (-largest[subject_key(f)], subject_key(f), -f.value))
     chosen = chosen[:MAX_BARS]
     bars = tuple(
-        _bar(fact, _join(metric_label(fact.metric), format_period(fact.period))) for fact in chosen
+        _bar(fact, _join(indicator_label(fact), format_period(fact.period))) for fact in chosen
     )
     panel = Panel(title="", unit="KZT", bars=bars)
     return _bar_chart(_("Investments by subject"), (panel,), chosen)
@@ -214,10 +215,17 @@ def timeline_series(timeline: Timeline) -> dict[str, list[Fact]]:
     unit = facts[0].unit
     series: dict[str, dict[int, Fact]] = {}
     for fact in facts:
-        if fact.unit != unit or _dates(fact.source) is None:
-            continue
         key = fact.period.key() if fact.period else ""
-        series.setdefault(key, {}).setdefault(fact.source.id, fact)
+        # A figure several documents state is a point at each of their dates.
+        for citation in fact.all_citations:
+            if fact.unit != unit or _dates(citation.source) is None:
+                continue
+            said = (
+                fact
+                if citation.source == fact.source
+                else replace(fact, source=citation.source, quote=citation.quote, lang=citation.lang)
+            )
+            series.setdefault(key, {}).setdefault(citation.source.id, said)
     return {key: list(found.values()) for key, found in series.items() if len(found) >= 2}
 
 
@@ -231,14 +239,14 @@ def is_chartable(timeline: Timeline) -> bool:
 
 
 def chartable_metrics(group: SubjectFacts) -> list[str]:
-    return [t.metric for t in group.timelines if is_chartable(t)]
+    return list(dict.fromkeys(t.metric for t in group.timelines if is_chartable(t)))
 
 
 def timeline_chart(group: SubjectFacts, metric: str) -> TimelineChart | None:
     """One metric of one subject over the dates of the documents that give it;
     a line joins the figures for one period."""
-    timeline = next((t for t in group.timelines if t.metric == metric), None)
-    if timeline is None or not is_chartable(timeline):
+    timeline = next((t for t in group.timelines if t.metric == metric and is_chartable(t)), None)
+    if timeline is None:
         return None
     series = []
     facts: list[Fact] = []
@@ -252,7 +260,7 @@ def timeline_chart(group: SubjectFacts, metric: str) -> TimelineChart | None:
     unit = facts[0].unit
     symbol = unit_symbol(unit)
     return TimelineChart(
-        title=_join(name, metric_label(metric)),
+        title=_join(name, indicator_label(facts[0])),
         subtitle=_join(_("by publication date"), symbol or ""),
         unit=unit,
         series=tuple(series),
@@ -339,7 +347,7 @@ def _figure_text(fact: Fact, *, with_unit: bool = True) -> str:
     """Money and measured units in full ("1,6 трлн ₸", "200 000 т"); counted things
     as a bare number where the panel's title already names them."""
     if with_unit or fact.unit in CURRENCIES:
-        return format_value(fact.value, fact.unit, fact.qualifier)
+        return format_value(fact.value, fact.unit, fact.qualifier, fact.value_max)
     return qualified(fact.qualifier, format_number(fact.value))
 
 
