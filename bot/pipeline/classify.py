@@ -1,7 +1,9 @@
 """Topic, metric and status of a figure from the words around it.
 
-Lexicons are lemmas (pymorphy3 normal forms, ё folded): they describe how Russian
-economic news speaks of investment, zones, freight, output and employment.
+The word lists live in `data/vocab/` (measures, topics, modality): Russian lemmas
+(pymorphy3 normal forms, ё folded) and Kazakh stems, read by `bot.pipeline.lexicon`
+into one set each, so this module holds only the logic of how news in either language
+speaks of investment, zones, freight, output and employment.
 """
 
 from __future__ import annotations
@@ -10,283 +12,69 @@ from collections.abc import Collection
 
 from bot.domain import Period, PeriodKind, Status, Topic
 from bot.metrics import Metric
+from bot.pipeline.lexicon import plain, terms
+from bot.pipeline.vocabulary import entry, vocabulary
 
-INVESTMENT_WORDS = frozenset(
-    {
-        "инвестиция",
-        "инвестировать",
-        "инвестор",
-        "инвестиционный",
-        "вложение",
-        "вложить",
-        "вкладывать",
-        "капитал",
-        "капиталовложение",
-        "инвестпроект",
-        "финансирование",
-        "профинансировать",
-        "освоить",
-        "привлечь",
-        "привлекать",
-        "инвестпул",
-    }
-)
-CARGO_WORDS = frozenset(
-    {
-        "груз",
-        "грузовой",
-        "грузоперевозка",
-        "грузооборот",
-        "перевозка",
-        "перевезти",
-        "отгрузить",
-        "отгрузка",
-        "отгружать",
-        "транзит",
-        "транзитный",
-        "вагон",
-        "поезд",
-        "состав",
-        "контейнер",
-        "логистика",
-        "логистический",
-        "пропускной",
-        "склад",
-        "складской",
-        "запас",
-        "перевалка",
-        "терминал",
-        "авиагруз",
-        "экспедирование",
-        "заказ",
-        "хаб",
-        "аэрохаб",
-        "вывоз",
-        "пассажиропоток",
-    }
-)
-PRODUCTION_WORDS = frozenset(
-    {
-        "производство",
-        "произвести",
-        "производить",
-        "выпуск",
-        "выпустить",
-        "выпускать",
-        "продукция",
-        "мощность",
-        "добыча",
-        "добыть",
-        "выплавка",
-        "выработка",
-        "выработать",
-        "изготовить",
-        "переработка",
-        "переработать",
-        "завод",
-        "печь",
-        "промышленность",
-        "промышленный",
-        "обрабатывающий",
-        "машиностроение",
-        "станция",
-        "ветропарк",
-        "электростанция",
-        "вэс",
-        "сэс",
-        "запасы",
-        "месторождение",
-        "урожай",
-        "собрать",
-    }
-)
-JOB_WORDS = frozenset(
-    {
-        "рабочее место",
-        "занятость",
-        "трудоустроить",
-        "трудоустройство",
-        "безработица",
-        "безработный",
-        "вакансия",
-        "кадры",
-        "работник",
-        "сотрудник",
-        "персонал",
-    }
-)
-OTHER_WORDS = frozenset(
-    {
-        "цена",
-        "стоить",
-        "тариф",
-        "жилье",
-        "жилой",
-        "квартира",
-        "бюджет",
-        "налог",
-        "налоговый",
-        "поступление",
-        "содержание",
-        "казсодержание",
-        "школа",
-        "сад",
-        "больница",
-        "колледж",
-        "вуз",
-        "студент",
-        "ребенок",
-        "пенсия",
-        "зарплата",
-        "инфляция",
-        "экономика",
-        "ввп",
-        "врп",
-        "строитель",
-        "строительный",
-        "торговля",
-        "турист",
-        "туризм",
-    }
-)
+INVESTMENT_WORDS = terms("topics", "investments")
+CARGO_WORDS = terms("topics", "cargo")
+PRODUCTION_WORDS = terms("topics", "production")
+JOB_WORDS = terms("topics", "jobs")
+OTHER_WORDS = terms("topics", "other")
 # Places where things are made or mined: counting them is about production.
-PRODUCTION_SITES = frozenset(
-    {
-        "шахта",
-        "разрез",
-        "рудник",
-        "завод",
-        "фабрика",
-        "цех",
-        "комбинат",
-        "месторождение",
-        "скважина",
-        "карьер",
-        "предприятие",
-    }
-)
-PRICE_WORDS = frozenset(
-    {
-        "цена",
-        "стоить",
-        "тариф",
-        "продаваться",
-        "просить",
-        "обходиться",
-        "дорожать",
-        "подорожать",
-        "подешеветь",
-    }
-)
-# What a figure is, by the words near it (checked in order).
-MONEY_METRICS: list[tuple[frozenset[str], Metric]] = [
-    (frozenset({"основной"}), Metric.FIXED_CAPITAL_INVESTMENT),
-    (PRICE_WORDS, Metric.PRICE),
-    (
-        frozenset({"стоимость", "сумма", "оцениваться", "обойтись", "проект", "инвестпроект"}),
-        Metric.PROJECT_COST,
-    ),
-    (INVESTMENT_WORDS, Metric.INVESTMENT),
-    (
-        frozenset(
-            {
-                "налог",
-                "налоговый",
-                "поступление",
-                "фонд",
-                "доход",
-                "бюджет",
-                "экспорт",
-                "выручка",
-                "принести",
-            }
-        ),
-        Metric.REVENUE,
-    ),
-    (
-        frozenset(
-            {"произвести", "производство", "продукция", "выпуск", "выпустить", "инновационный"}
-        ),
-        Metric.OUTPUT_VALUE,
-    ),
+PRODUCTION_SITES = terms("topics", "production_sites")
+ZONE_NAMES = plain("topics", "zone", "names") | plain("topics", "zone", "kk")
+ZONE_NOUNS = plain("topics", "zone", "zone")
+ZONE_KINDS = plain("topics", "zone", "kind")
+PERCENT_TOPICS: list[tuple[frozenset[str], Topic]] = [
+    (plain("topics", "percent", key) | plain("topics", "percent", f"kk_{key}"), Topic(key))
+    for key in entry("topics", "percent", "order")
 ]
-GROWTH_WORDS = frozenset(
-    {
-        "рост",
-        "вырасти",
-        "расти",
-        "увеличиться",
-        "увеличить",
-        "прирост",
-        "нарастить",
-        "больше",
-        "выше",
-        "снизиться",
-        "сократиться",
-        "уменьшиться",
-        "снижение",
-        "повыситься",
-        "подняться",
-        "упасть",
-        "превысить",
-        "динамика",
-        "меньше",
-        "ниже",
-    }
-)
-SHARE_WORDS = frozenset(
-    {"доля", "составлять", "удельный", "формировать", "обеспечивать", "приходиться"}
-)
-RATE_WORDS = frozenset({"уровень", "безработица", "инфляция"})
+PRICE_WORDS = terms("measures", "price")
+# What a sum of money is, by the words near it (checked in order).
+MONEY_METRICS: list[tuple[frozenset[str], Metric]] = [
+    (terms("measures", key), Metric(key)) for key in entry("measures", "money_order")
+]
+GROWTH_WORDS = terms("measures", "growth")
+SHARE_WORDS = terms("measures", "share")
+RATE_WORDS = terms("measures", "rate")
+# Tonnes moved rather than made: shipped, carried, in transit.
+MOVED_WORDS = terms("measures", "cargo") | terms("measures", "shipments")
+TRANSIT_WORDS = terms("measures", "transit")
+STOCK_WORDS = terms("measures", "stock")
+RESERVE_WORDS = terms("measures", "reserves")
+CAPACITY_WORDS = terms("measures", "capacity")
+YIELD_WORDS = terms("measures", "yield")
+STAFF_WORDS = terms("measures", "staff")
+# "рабочие места" are jobs even beside a word of staff
+JOB_PLACE_WORDS = terms("measures", "jobs")
+SHIPMENT_WORDS = terms("measures", "shipments")
+MADE_WORDS = terms("measures", "units_produced")
+ENTERPRISE_NOUNS = terms("measures", "enterprises")
+FACILITY_COUNT_NOUNS = terms("measures", "facilities")
+THROUGHPUT_WORDS = terms("measures", "throughput")
 
-PLAN_WORDS = frozenset(
-    {
-        "планироваться",
-        "планировать",
-        "запланировать",
-        "запланированный",
-        "ожидаться",
-        "ожидать",
-        "ожидаемый",
-        "предстоять",
-        "намереваться",
-        "намеренный",
-        "собираться",
-        "прогнозироваться",
-        "прогнозировать",
-        "прогноз",
-        "предполагаться",
-        "предполагать",
-        "рассчитывать",
-        "плановый",
-        "планируемый",
-        "должный",
-        "мочь",
-        "оцениваться",
-        "нацелить",
-        "цель",
-        "перспектива",
-        "будущий",
-        "намечать",
-        "намечаться",
-        "наметить",
-        "задача",
-        "обещать",
-        "позволить",
-        # what a plan, budget or project "provides for" or "lays down"
-        "предусматривать",
-        "предусматриваться",
-        "предусмотреть",
-        "предусмотренный",
-        "заложить",
-        "закладывать",
-        "закладываться",
-        "заложенный",
-        "целевой",
-        "ориентир",
-    }
+PLAN_WORDS = terms("modality", "plan")
+ACTUAL_WORDS = terms("modality", "actual")
+# Words of planning that still make a design figure (a plant's capacity) a plan.
+DESIGN_PLAN_WORDS = terms("modality", "design")
+
+
+# Measures whose topic the measure alone decides (the `topic` of each in measures.toml).
+MEASURE_TOPICS: dict[Metric, Topic] = {
+    Metric(key): Topic(row["topic"])
+    for key, row in vocabulary("measures").items()
+    if isinstance(row, dict) and "topic" in row
+}
+ZONE_MEASURES = frozenset(
+    Metric(key)
+    for key, row in vocabulary("measures").items()
+    if isinstance(row, dict) and row.get("topic_by_kind", {}).get("zone") == "zones"
 )
-ACTUAL_WORDS = frozenset({"уже", "функционировать", "действовать", "насчитываться", "работать"})
+MOVED_METRICS = frozenset(
+    {Metric.CARGO, Metric.SHIPMENTS, Metric.TRANSIT, Metric.THROUGHPUT, Metric.STOCK}
+)
+DESIGN_OF_OUTPUT = frozenset({Metric.UNITS_PRODUCED, Metric.CAPACITY, Metric.POWER})
+AGRICULTURE_WORDS = terms("topics", "agriculture")
 
 
 def topic_for(
@@ -303,50 +91,51 @@ def topic_for(
     a special economic or industrial zone, whose investment and jobs are the zone's."""
     about_zone = subject_kind == "zone"
     in_zone = in_zone or zone_context(lemmas)
+    words = set(lemmas)
     if metric is Metric.PRICE:
         return Topic.OTHER
-    if unit == "jobs" or metric is Metric.JOBS:
+    if unit == "jobs" or metric in {Metric.JOBS, Metric.STAFF}:
         return Topic.ZONES if about_zone or in_zone else Topic.JOBS
-    if about_zone and metric not in {Metric.UNITS_PRODUCED, Metric.CAPACITY, Metric.POWER}:
+    if about_zone and metric not in DESIGN_OF_OUTPUT and metric not in MOVED_METRICS:
         return Topic.ZONES
     if unit in {"train pairs/day", "train pairs", "orders", "passengers"}:
         return Topic.CARGO
-    if metric in {Metric.CARGO, Metric.THROUGHPUT}:
+    if metric in MOVED_METRICS:
         return Topic.CARGO
-    if metric in {Metric.INVESTMENT, Metric.FIXED_CAPITAL_INVESTMENT, Metric.PROJECT_COST}:
-        return Topic.ZONES if in_zone else Topic.INVESTMENTS
-    if unit == "projects" or metric is Metric.PROJECTS:
+    if metric in ZONE_MEASURES or MEASURE_TOPICS.get(metric) is Topic.INVESTMENTS:
+        return Topic.ZONES if in_zone else MEASURE_TOPICS[metric]
+    if unit == "projects":
         return Topic.ZONES if in_zone else Topic.INVESTMENTS
     if unit == "participants":
         return Topic.ZONES
+    if metric in {Metric.AREA, Metric.YIELD} and words & AGRICULTURE_WORDS:
+        return Topic.PRODUCTION  # sown and harvested land, yields: the harvest
     if metric in {
         Metric.UNITS_PRODUCED,
         Metric.VOLUME,
         Metric.CAPACITY,
         Metric.POWER,
         Metric.OUTPUT_VALUE,
+        Metric.RESERVES,
+        Metric.YIELD,
     }:
         return Topic.PRODUCTION
-    if metric is Metric.RATE and "безработица" in lemmas:
+    if metric is Metric.RATE and words & JOB_WORDS:
         return Topic.JOBS
-    if metric is Metric.REVENUE:
+    if metric in {Metric.REVENUE, Metric.LENGTH, Metric.FACILITIES}:
         return Topic.OTHER
     if unit in {"percent", "times"}:
         return _percent_topic(lemmas)
     # A thing's own topic covers its physical figures, not counts of whatever else.
-    if (
-        subject_topic is not None
-        and unit not in {"count", "people"}
-        and not (set(lemmas) & OTHER_WORDS)
-    ):
+    if subject_topic is not None and unit not in {"count", "people"} and not (words & OTHER_WORDS):
         return subject_topic
-    if set(lemmas) & CARGO_WORDS and unit in {"t", "units"}:
+    if words & CARGO_WORDS and unit in {"t", "units"}:
         return Topic.CARGO
     if unit == "units" or (metric is Metric.ENTERPRISES and noun in PRODUCTION_SITES):
         return Topic.PRODUCTION
     if unit == "count" and noun in PRODUCTION_SITES:
         return Topic.PRODUCTION
-    if set(lemmas) & PRODUCTION_WORDS and unit in {"t", "MW"}:
+    if words & PRODUCTION_WORDS and unit in {"t", "MW"}:
         return Topic.PRODUCTION
     return Topic.OTHER
 
@@ -354,36 +143,14 @@ def topic_for(
 def zone_context(lemmas: Collection[str]) -> bool:
     """The words speak of a special economic or industrial zone."""
     words = set(lemmas)
-    return bool(words & {"сэз", "промзона"}) or (
-        "зона" in words
-        and bool(words & {"индустриальный", "экономический", "промышленный", "специальный"})
-    )
+    return bool(words & ZONE_NAMES) or (bool(words & ZONE_NOUNS) and bool(words & ZONE_KINDS))
 
 
 def _percent_topic(lemmas: Collection[str]) -> Topic:
     words = set(lemmas)
-    if words & {"инвестиция", "вложение", "капитал", "инвестировать"}:
-        return Topic.INVESTMENTS
-    if words & {"безработица", "занятость"}:
-        return Topic.JOBS
-    if words & {"груз", "грузоперевозка", "грузооборот", "пропускной", "перевозка", "транзит"}:
-        return Topic.CARGO
-    if words & {
-        "производство",
-        "промышленность",
-        "промышленный",
-        "машиностроение",
-        "продукция",
-        "выпуск",
-        "обрабатывающий",
-        "добыча",
-        "чугун",
-        "сталь",
-        "прокат",
-        "уголь",
-        "выплавка",
-    }:
-        return Topic.PRODUCTION
+    for vocabulary_words, topic in PERCENT_TOPICS:
+        if words & vocabulary_words:
+            return topic
     return Topic.OTHER
 
 
@@ -402,19 +169,19 @@ def metric_for(
     if unit.startswith(("KZT", "USD", "EUR", "RUB", "CNY")):
         if "/" in unit:
             return Metric.PRICE
-        for vocabulary, metric in MONEY_METRICS:
-            if near & vocabulary:
+        for vocabulary_words, metric in MONEY_METRICS:
+            if near & vocabulary_words:
                 return metric
-        for vocabulary, metric in MONEY_METRICS:
-            if words & vocabulary:
+        for vocabulary_words, metric in MONEY_METRICS:
+            if words & vocabulary_words:
                 return metric
         return Metric.AMOUNT
     if unit == "percent":
         if change:
             return Metric.GROWTH
-        if words & {"безработица", "инфляция"} or near & {"уровень", "ставка"}:
+        if near & RATE_WORDS:
             return Metric.RATE
-        if near & SHARE_WORDS or near & {"доля", "удельный"}:
+        if near & SHARE_WORDS:
             return Metric.SHARE
         if near & GROWTH_WORDS:
             return Metric.GROWTH
@@ -422,61 +189,51 @@ def metric_for(
     if unit == "times":
         return Metric.GROWTH
     if unit == "jobs":
-        return Metric.JOBS
+        return Metric.STAFF if near & STAFF_WORDS and not near & JOB_PLACE_WORDS else Metric.JOBS
     if unit == "projects":
         return Metric.PROJECTS
     if unit == "participants":
         return Metric.PARTICIPANTS
     if unit in {"MW", "GW", "kW"}:
         return Metric.POWER
-    if unit in {"ha", "m2", "km2", "km"}:
+    if unit in {"km"}:
+        return Metric.LENGTH
+    if unit in {"ha", "m2", "km2"}:
         return Metric.AREA
-    if unit in {"train pairs/day", "train pairs", "passengers"}:
+    if unit == "c/ha":
+        return Metric.YIELD
+    if unit in {"train pairs/day", "train pairs", "passengers"} or (
+        "/" in unit and near & THROUGHPUT_WORDS
+    ):
         return Metric.THROUGHPUT
     if unit == "orders":
         return Metric.CAPACITY
-    if unit in {"t", "m3", "kg", "Gcal", "kWh"}:
-        if near & {
-            "груз",
-            "грузоперевозка",
-            "отгрузить",
-            "отгрузка",
-            "перевезти",
-            "перевозка",
-            "вывоз",
-            "транзит",
-            "перевалка",
-        } or words & {"груз", "грузоперевозка", "отгрузить", "отгрузка", "перевезти", "перевалка"}:
-            return Metric.CARGO
-        if near & {"мощность", "мощностью"}:
-            return Metric.CAPACITY
-        if near & {"запас", "склад", "складской"}:
-            return Metric.CARGO if words & CARGO_WORDS - {"запас"} else Metric.VOLUME
-        return Metric.VOLUME
+    if unit in {"t", "m3", "kg", "Gcal", "kWh", "t/h", "t/day"}:
+        return _tonnes_metric(words, near)
     if unit == "units":
-        if words & {
-            "произвести",
-            "производство",
-            "выпустить",
-            "выпуск",
-            "изготовить",
-            "собрать",
-            "произведено",
-        }:
-            return Metric.UNITS_PRODUCED
-        return Metric.COUNT
-    if noun in {
-        "предприятие",
-        "завод",
-        "фабрика",
-        "производство",
-        "компания",
-        "объект",
-        "цех",
-        "комбинат",
-    }:
+        return Metric.UNITS_PRODUCED if words & MADE_WORDS else Metric.COUNT
+    if noun in ENTERPRISE_NOUNS:
         return Metric.ENTERPRISES
+    if noun in FACILITY_COUNT_NOUNS:
+        return Metric.FACILITIES
     return Metric.COUNT
+
+
+def _tonnes_metric(words: set[str], near: set[str]) -> Metric:
+    """Tonnes (cubic metres, …) moved, in stock, in the ground, or made."""
+    if near & TRANSIT_WORDS or (words & TRANSIT_WORDS and not near & MOVED_WORDS):
+        return Metric.TRANSIT
+    if near & SHIPMENT_WORDS:
+        return Metric.SHIPMENTS
+    if near & MOVED_WORDS or words & MOVED_WORDS:
+        return Metric.CARGO
+    if near & RESERVE_WORDS:
+        return Metric.RESERVES
+    if near & CAPACITY_WORDS:
+        return Metric.CAPACITY
+    if near & STOCK_WORDS:
+        return Metric.STOCK if words & (CARGO_WORDS | STOCK_WORDS) else Metric.VOLUME
+    return Metric.VOLUME
 
 
 def status_for(

@@ -45,6 +45,8 @@ class Score:
     extras: tuple[str, ...] = ()
     # extracted facts that matched some gold fact (a range fact may answer two)
     extracted_matched: int = 0
+    # found facts with a wrong topic, status or subject: what was said and what gold says
+    wrong: tuple[str, ...] = ()
 
     @property
     def precision(self) -> float:
@@ -95,6 +97,8 @@ class Report:
         out += [f"  {doc}: {part.summary()}" for doc, part in sorted(self.by_document.items())]
         out.append(f"misses ({len(self.overall.misses)}):")
         out += [f"  {miss}" for miss in self.overall.misses]
+        out.append(f"wrong topic, status or subject ({len(self.overall.wrong)}):")
+        out += [f"  {wrong}" for wrong in self.overall.wrong]
         out.append(f"extras ({len(self.overall.extras)}):")
         out += [f"  {extra}" for extra in self.overall.extras]
         return out
@@ -125,6 +129,7 @@ def score(
     gazetteer = gazetteer or load_gazetteer()
     matched = subject_ok = status_ok = topic_ok = 0
     misses: list[str] = []
+    wrong: list[str] = []
     # how many gold facts each extracted fact answered: a range answers two, any other one
     answered: dict[tuple[str, int], int] = defaultdict(int)
     for item in gold:
@@ -157,9 +162,19 @@ def score(
         answered[(doc, hit)] += 1
         matched += 1
         fact = facts[hit]
-        topic_ok += fact.topic.value == item["topic"]
-        status_ok += fact.status.value == item["status"]
-        subject_ok += _same_subject(fact, item["subject"], gazetteer)
+        right = (
+            fact.topic.value == item["topic"],
+            fact.status.value == item["status"],
+            _same_subject(fact, item["subject"], gazetteer),
+        )
+        topic_ok += right[0]
+        status_ok += right[1]
+        subject_ok += right[2]
+        if not all(right):
+            wrong.append(
+                f"{doc}: {_describe(fact)} | gold {item['topic']} {item['status']} "
+                f"{item['subject']!r} [{item['metric']}]"
+            )
     extras = [
         f"{doc}: {_describe(fact)}"
         for doc, facts in extracted.items()
@@ -177,6 +192,7 @@ def score(
         misses=tuple(misses),
         extras=tuple(extras),
         extracted_matched=len(answered),
+        wrong=tuple(wrong),
     )
 
 

@@ -12,11 +12,13 @@ from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
 from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
+from bot.pipeline.lexicon import plain
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
 from bot.pipeline.periods import PeriodMention, find_periods
 from bot.pipeline.sentences import split_sentences
+from bot.pipeline.vocabulary import entry, word_map
 
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W\d_]+)*|[^\s\w]", re.UNICODE)
 GENERAL_KINDS = frozenset({"region", "town", "district"})
@@ -25,73 +27,39 @@ REGION_KEY = "karaganda_region"
 NAME_CANDIDATE = re.compile(
     r"«([^«»]{2,60})»|\b([A-Z][A-Za-z0-9&'-]+(?:\s+(?:[A-Z][A-Za-z0-9&'-]+|Co\.|Ltd\.?)){0,4})"
 )
-NOT_SUBJECTS = re.compile(r"(?i)\.kz$|^(?:kazinform|baq|zakon|tengrinews|inform|telegram|whatsapp)")
+NOT_SUBJECTS = re.compile(
+    r"(?i)\.kz$|^(?:" + "|".join(map(re.escape, sorted(plain("subjects", "not_subjects")))) + ")"
+)
+REPORTED_BY = re.compile(
+    r"(?:" + "|".join(map(re.escape, sorted(plain("subjects", "reporting_verbs")))) + r")\s*$",
+    re.IGNORECASE,
+)
 
 CHANGE_BEFORE = re.compile(
     r"\bна\s+(?:(?:более|менее|почти|около|свыше)\s+(?:чем\s+)?)?$", re.IGNORECASE
 )
 # Nouns that bring a new thing into a sentence: its figures are about that thing,
 # not about whatever the paragraph spoke of before.
-FACILITY_NOUNS = frozenset(
-    {
-        "завод",
-        "фабрика",
-        "комбинат",
-        "станция",
-        "электростанция",
-        "ветроэлектростанция",
-        "ветропарк",
-        "вэс",
-        "сэс",
-        "тэц",
-        "склад",
-        "терминал",
-        "комплекс",
-        "месторождение",
-        "рудник",
-        "шахта",
-        "разрез",
-        "цех",
-        "парк",
-        "хаб",
-        "линия",
-        "участок",
-        "магистраль",
-        "дорога",
-        "трасса",
-        "аэропорт",
-        "элеватор",
-        "теплица",
-    }
-)
-
+FACILITY_NOUNS = plain("subjects", "facility_nouns")
 # Words that point back to a thing named before: "на этом предприятии", "для него".
-DEMONSTRATIVES = frozenset({"этот", "это", "данный", "указанный"})
-PRONOUNS = frozenset({"он", "она", "оно"})
+DEMONSTRATIVES = plain("subjects", "demonstratives")
+PRONOUNS = plain("subjects", "pronouns")
 # Nouns that, pointed at, stand for whatever thing was spoken of last.
-REFERRING_NOUNS = FACILITY_NOUNS | {
-    "предприятие",
-    "объект",
-    "проект",
-    "производство",
-    "площадка",
-    "компания",
-    "инвестор",
-}
+REFERRING_NOUNS = FACILITY_NOUNS | plain("subjects", "referring_nouns")
 # "будущая станция" is the one just spoken of; "третий ветропарк", "новый завод" are not.
-BACK_ADJECTIVES = frozenset({"будущий", "этот", "данный", "указанный"})
-ANOTHER_ADJECTIVES = frozenset({"другой", "очередной"})
+BACK_ADJECTIVES = plain("subjects", "back_adjectives")
+ANOTHER_ADJECTIVES = plain("subjects", "another_adjectives")
 
 # A price is for an amount of something: "за тонну «орешка»", "уголь продается по …".
-PRICE_AMOUNTS = frozenset({"тонна", "килограмм", "кг", "литр", "кубометр", "центнер", "мешок"})
-SALE_VERBS = frozenset({"продаваться", "реализовываться", "стоить", "отпускаться"})
+PRICE_AMOUNTS = plain("subjects", "price", "amounts")
+SALE_VERBS = plain("subjects", "price", "sale_verbs")
 
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 # What a thing is built for: its figures describe it, whatever the tense.
 DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER})
-SECTOR_WORDS = frozenset({"сектор", "отрасль", "промышленность", "экономика", "врп"})
-REGION_WORDS = frozenset({"регион", "область", "республика", "страна", "казахстан"})
+SECTOR_WORDS = plain("subjects", "sector_words")
+REGION_WORDS = plain("subjects", "region_words")
 WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 AnalysedToken = tuple[str, int, str | None, frozenset[str]]
@@ -430,7 +398,7 @@ def _period_for(
     return None
 
 
-PER_UNIT_NOUNS = {"тонна": "t", "литр": "l", "кубометр": "m3", "килограмм": "kg", "гектар": "ha"}
+PER_UNIT_NOUNS: dict[str, str] = word_map("subjects", "price", "per_unit")
 
 
 def _per_unit(unit: str, tokens: list[AnalysedToken]) -> str:
@@ -550,11 +518,7 @@ def _subject_for(
 # Common nouns that name a thing of each kind: "линия" can be the railway the
 # paragraph speaks of, "аэропорт" the airport.
 KIND_NOUNS = {
-    "railway": frozenset({"линия", "участок", "трасса", "магистраль", "дорога", "путь"}),
-    "airport": frozenset({"аэропорт", "аэровокзал", "хаб", "аэрохаб"}),
-    "warehouse": frozenset({"склад", "хаб", "терминал", "комплекс"}),
-    "zone": frozenset({"зона", "парк", "площадка"}),
-    "plant": frozenset({"завод", "фабрика", "комбинат", "предприятие", "производство"}),
+    kind: plain("subjects", "kind_nouns", kind) for kind in entry("subjects", "kind_nouns")
 }
 
 
@@ -633,7 +597,7 @@ def _named_subject(text: str, mention: NumberMention) -> str | None:
         name = (match.group(1) or match.group(2) or "").strip()
         if len(name) < 3 or NOT_SUBJECTS.search(name):
             continue
-        if re.search(r"(?:передает|передаёт|сообщает|пишет)\s*$", text[: match.start()], re.I):
+        if REPORTED_BY.search(text[: match.start()]):
             continue
         distance = abs(match.start() - mention.start)
         if distance <= 80 and (best is None or distance < best[0]):

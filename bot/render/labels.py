@@ -83,8 +83,10 @@ def metric_label(metric: str) -> str:
             return _("Count")
         case Metric.AMOUNT:
             return _("Amount")
-    # A key the vocabulary does not know yet: show it rather than nothing.
-    return metric.replace("_", " ")
+    # A measure the catalogs do not have yet: its label from the measure taxonomy.
+    from bot.pipeline.measures import measure_label
+
+    return measure_label(metric, current_language()) or metric.replace("_", " ")
 
 
 def metric_labels_everywhere(metric: str) -> tuple[str, ...]:
