@@ -121,6 +121,15 @@ def _describe(fact: ExtractedFact) -> str:
     )
 
 
+def _fit(fact: ExtractedFact, item: Mapping[str, Any]) -> tuple[bool, bool, bool]:
+    """How well a candidate answers a gold fact: same sentence, topic, status."""
+    return (
+        fact.quote.strip() in item["quote"] or item["quote"] in fact.quote,
+        fact.topic.value == item["topic"],
+        fact.status.value == item["status"],
+    )
+
+
 def score(
     gold: Sequence[Mapping[str, Any]],
     extracted: Mapping[str, Sequence[ExtractedFact]],
@@ -149,16 +158,7 @@ def score(
                 f"{item['quote'][:90]}"
             )
             continue
-
-        def fit(index: int) -> tuple[bool, bool, bool]:
-            fact = facts[index]
-            return (
-                fact.quote.strip() in item["quote"] or item["quote"] in fact.quote,
-                fact.topic.value == item["topic"],
-                fact.status.value == item["status"],
-            )
-
-        hit = max(candidates, key=fit)
+        hit = max(candidates, key=lambda index: _fit(facts[index], item))
         answered[(doc, hit)] += 1
         matched += 1
         fact = facts[hit]
