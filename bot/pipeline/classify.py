@@ -57,6 +57,12 @@ PLAN_WORDS = terms("modality", "plan")
 ACTUAL_WORDS = terms("modality", "actual")
 # Words of planning that still make a design figure (a plant's capacity) a plan.
 DESIGN_PLAN_WORDS = terms("modality", "design")
+# Words whose form looks like a tense but that do not make a figure plan or actual.
+NOT_MARKERS = terms("modality", "neutral")
+# How far, in tokens, a marker may stand from the figure it speaks of.
+REACH = 40
+CLAUSE_MARKS = frozenset({",", ";", "—", "–", ":"})
+CLAUSE_WORDS = plain("modality", "kk_tense", "clause_words")
 
 
 # Measures whose topic the measure alone decides (the `topic` of each in measures.toml).
@@ -243,6 +249,7 @@ def status_for(
     document_year: int | None,
     *,
     design: bool = False,
+    kazakh: bool = False,
 ) -> Status:
     """Plan or actual for the figure at token `position`.
 
@@ -266,14 +273,22 @@ def status_for(
                 return Status.PLAN
             if period.sort_year < document_year:
                 return Status.ACTUAL
+    # Only the clause around the figure can speak of it: a bounded reach keeps a
+    # sentence of many figures linear.
+    low, high = max(0, position - REACH), min(len(tokens), position + REACH + 1)
+    if kazakh:
+        found = _kazakh_predicate(tokens, position, low, high)
+        if found is not None:
+            return found
     best: tuple[float, Status] | None = None
     future_auxiliary = False
-    for index, (lemma, _offset, pos, grammemes) in enumerate(tokens):
+    for index in range(low, high):
+        lemma, _offset, pos, grammemes = tokens[index]
         marker = _marker(lemma, pos, grammemes)
         # "будут введены": a past participle after a future "быть" is a plan
         if future_auxiliary and pos == "PRTS":
             marker = Status.PLAN
-        if design and marker is Status.PLAN and lemma not in PLAN_WORDS:
+        if design and marker is Status.PLAN and lemma not in DESIGN_PLAN_WORDS:
             marker = None
         if pos != "PUNCT":
             future_auxiliary = lemma == "быть" and "futr" in grammemes
@@ -291,9 +306,43 @@ def status_for(
     return Status.ACTUAL
 
 
+def _kazakh_predicate(
+    tokens: list[tuple[str, int, str | None, frozenset[str]]], position: int, low: int, high: int
+) -> Status | None:
+    """A Kazakh clause ends with its predicate: the last marker after the figure before
+    the clause ends decides ("… 50 млн тоннаға дейін арттыру жоспарланып отыр"), and a
+    word of planning anywhere in that stretch outweighs a verb's tense."""
+    last: Status | None = None
+    planned = False
+    for index in range(position + 1, high):
+        lemma, _offset, pos, grammemes = tokens[index]
+        if _ends_clause(lemma, pos):
+            break
+        marker = _marker(lemma, pos, grammemes)
+        if marker is not None:
+            last = marker
+            planned = planned or lemma in PLAN_WORDS
+    if last is not None:
+        return Status.PLAN if planned else last
+    for index in range(position - 1, low - 1, -1):
+        lemma, _offset, pos, grammemes = tokens[index]
+        if _ends_clause(lemma, pos):
+            break
+        marker = _marker(lemma, pos, grammemes)
+        if marker is not None:
+            return marker
+    return None
+
+
+def _ends_clause(lemma: str, pos: str | None) -> bool:
+    return (pos == "PUNCT" and lemma in CLAUSE_MARKS) or lemma in CLAUSE_WORDS
+
+
 def _marker(lemma: str, pos: str | None, grammemes: frozenset[str]) -> Status | None:
     if lemma in PLAN_WORDS:
         return Status.PLAN
+    if lemma in NOT_MARKERS:
+        return None
     if lemma in ACTUAL_WORDS:
         return Status.ACTUAL
     if pos in {"VERB", "PRTS"}:
@@ -307,9 +356,7 @@ def _marker(lemma: str, pos: str | None, grammemes: frozenset[str]) -> Status | 
 def _boundaries(tokens: list[tuple[str, int, str | None, frozenset[str]]], a: int, b: int) -> int:
     low, high = sorted((a, b))
     return sum(
-        1
-        for lemma, _o, pos, _g in tokens[low:high]
-        if pos == "PUNCT" and lemma in {",", ";", "—", "–", ":"}
+        1 for lemma, _o, pos, _g in tokens[low:high] if pos == "PUNCT" and lemma in CLAUSE_MARKS
     )
 
 

@@ -12,13 +12,13 @@ from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
 from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
-from bot.pipeline.lexicon import plain
+from bot.pipeline.lexicon import is_kazakh, kazakh_stem, kazakh_tense, plain
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
 from bot.pipeline.periods import PeriodMention, find_periods
 from bot.pipeline.sentences import split_sentences
-from bot.pipeline.vocabulary import entry, word_map
+from bot.pipeline.vocabulary import entry, normalise, word_map
 
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W\d_]+)*|[^\s\w]", re.UNICODE)
 GENERAL_KINDS = frozenset({"region", "town", "district"})
@@ -59,6 +59,8 @@ REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 # What a thing is built for: its figures describe it, whatever the tense.
 DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER})
 SECTOR_WORDS = plain("subjects", "sector_words")
+# Whether a list item's status words reach it from the line that leads the list.
+LIST_SCOPE = bool(entry("modality", "scope", "list"))
 REGION_WORDS = plain("subjects", "region_words")
 WORD_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -115,6 +117,9 @@ def extract_from_lines(
         regional = bool(lemmas & REGION_WORDS) or any(e.kind == "region" for _, e in entity_offsets)
         lead_tokens = _analyse(sentence.lead)
         context = lemmas | frozenset(t[0] for t in lead_tokens)
+        # a list item is read after the line that leads it: a marker there covers it
+        status_tokens = lead_tokens + tokens if LIST_SCOPE else tokens
+        kazakh = is_kazakh(sentence.text)
         mentions = find_numbers(sentence.text, context, before=last_mention)
         periods = find_periods(sentence.text, document_year)
         if not periods and sentence.lead:
@@ -138,11 +143,12 @@ def extract_from_lines(
                 status = Status.PLAN
             else:
                 status = status_for(
-                    lead_tokens + tokens,
-                    len(lead_tokens) + position,
+                    status_tokens,
+                    len(status_tokens) - len(tokens) + position,
                     period,
                     document_year,
                     design=metric in DESIGN_METRICS,
+                    kazakh=kazakh,
                 )
             # Region-wide sentences and rates speak of the region, not of the paragraph's thing.
             carried = None
@@ -339,6 +345,8 @@ def _spoken_of(subjects: list[_Subject]) -> _Subject | None:
 def _analyse(text: str | None) -> list[AnalysedToken]:
     if not text:
         return []
+    if is_kazakh(text):
+        return _analyse_kazakh(text)
     result: list[AnalysedToken] = []
     for match in TOKEN.finditer(text):
         word = match.group()
@@ -350,6 +358,31 @@ def _analyse(text: str | None) -> list[AnalysedToken]:
             continue
         lemma, pos, grammemes = parses(word)[0]
         result.append((lemma, match.start(), pos, grammemes))
+    return result
+
+
+def _analyse_kazakh(text: str) -> list[AnalysedToken]:
+    """Kazakh words as the stems the vocabularies know ("жобаларды" → "жоба"; "жұмыс
+    орнын" → "жұмыс орн" on its first word), and verbs with the tense of their ending."""
+    matches = list(TOKEN.finditer(text))
+    result: list[AnalysedToken] = []
+    for index, match in enumerate(matches):
+        word = match.group()
+        if not word[0].isalnum():
+            result.append((word, match.start(), "PUNCT", frozenset()))
+            continue
+        if word[0].isdigit():
+            result.append((word, match.start(), "NUMB", frozenset()))
+            continue
+        folded = normalise(word)
+        following = matches[index + 1].group() if index + 1 < len(matches) else ""
+        stem = kazakh_stem(f"{folded} {normalise(following)}") if following else None
+        if stem is None or " " not in stem:
+            stem = kazakh_stem(folded)
+        tense = kazakh_tense(folded)
+        pos = "VERB" if tense else "NOUN"
+        grammemes = frozenset({tense}) if tense else frozenset()
+        result.append((stem or folded, match.start(), pos, grammemes))
     return result
 
 
