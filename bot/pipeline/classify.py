@@ -60,7 +60,7 @@ DESIGN_PLAN_WORDS = terms("modality", "design")
 # Words whose form looks like a tense but that do not make a figure plan or actual.
 NOT_MARKERS = terms("modality", "neutral")
 # How far, in tokens, a marker may stand from the figure it speaks of.
-REACH = 40
+REACH = 30
 CLAUSE_MARKS = frozenset({",", ";", "—", "–", ":"})
 CLAUSE_WORDS = plain("modality", "kk_tense", "clause_words")
 
@@ -97,7 +97,7 @@ def topic_for(
     a special economic or industrial zone, whose investment and jobs are the zone's."""
     about_zone = subject_kind == "zone"
     in_zone = in_zone or zone_context(lemmas)
-    words = set(lemmas)
+    words = _as_set(lemmas)
     if metric is Metric.PRICE:
         return Topic.OTHER
     if unit == "jobs" or metric in {Metric.JOBS, Metric.STAFF}:
@@ -146,14 +146,19 @@ def topic_for(
     return Topic.OTHER
 
 
+def _as_set(words: Collection[str]) -> frozenset[str]:
+    """The words as a set, without copying one (a sentence's set is shared by its figures)."""
+    return words if isinstance(words, frozenset) else frozenset(words)
+
+
 def zone_context(lemmas: Collection[str]) -> bool:
     """The words speak of a special economic or industrial zone."""
-    words = set(lemmas)
+    words = _as_set(lemmas)
     return bool(words & ZONE_NAMES) or (bool(words & ZONE_NOUNS) and bool(words & ZONE_KINDS))
 
 
 def _percent_topic(lemmas: Collection[str]) -> Topic:
-    words = set(lemmas)
+    words = _as_set(lemmas)
     for vocabulary_words, topic in PERCENT_TOPICS:
         if words & vocabulary_words:
             return topic
@@ -170,8 +175,8 @@ def metric_for(
 ) -> Metric:
     """What a figure measures. `window` holds the lemmas nearest to it; `change`
     says the figure is a difference ("на 7,3%", "в 5 раз")."""
-    words = set(lemmas)
-    near = set(window)
+    words = _as_set(lemmas)
+    near = _as_set(window)
     if unit.startswith(("KZT", "USD", "EUR", "RUB", "CNY")):
         if "/" in unit:
             return Metric.PRICE
@@ -225,7 +230,7 @@ def metric_for(
     return Metric.COUNT
 
 
-def _tonnes_metric(words: set[str], near: set[str]) -> Metric:
+def _tonnes_metric(words: frozenset[str], near: frozenset[str]) -> Metric:
     """Tonnes (cubic metres, …) moved, in stock, in the ground, or made."""
     if near & TRANSIT_WORDS or (words & TRANSIT_WORDS and not near & MOVED_WORDS):
         return Metric.TRANSIT

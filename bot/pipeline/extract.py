@@ -4,9 +4,11 @@ period and status, and the sentence that states it."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from types import EllipsisType
 
 from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
@@ -120,6 +122,11 @@ def extract_from_lines(
         # a list item is read after the line that leads it: a marker there covers it
         status_tokens = lead_tokens + tokens if LIST_SCOPE else tokens
         kazakh = is_kazakh(sentence.text)
+        offsets = [token[1] for token in tokens]
+        past = _has_past(tokens)
+        # what the sentence's prices are for, found once for all its figures
+        priced_goods: str | EllipsisType | None = ...
+        per_noun: str | EllipsisType | None = ...
         mentions = find_numbers(sentence.text, context, before=last_mention)
         periods = find_periods(sentence.text, document_year)
         if not periods and sentence.lead:
@@ -128,14 +135,16 @@ def extract_from_lines(
             ]
         facts_here: list[tuple[ExtractedFact, _Subject]] = []
         for mention in mentions:
-            position = _token_at(tokens, mention.number_start)
+            position = _token_at(offsets, mention.number_start)
             period = (
                 None
                 if mention.change_from
                 else _period_for(mention, periods, sentence.text, mentions)
             )
             window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
-            change = bool(CHANGE_BEFORE.search(sentence.text[: mention.start]))
+            change = bool(
+                CHANGE_BEFORE.search(sentence.text[max(0, mention.start - 40) : mention.start])
+            )
             metric = metric_for(mention.unit, mention.noun, context, window, change=change)
             if mention.change_from:
                 status = Status.ACTUAL
@@ -171,19 +180,23 @@ def extract_from_lines(
                 sentence.text,
                 tokens,
                 gazetteer,
+                position=position,
                 previous=previous,
                 referred=referred,
             )
             if metric is Metric.PRICE and (
                 subject.entity is None or subject.entity.kind in GENERAL_KINDS
             ):
-                goods = _priced_goods(tokens, sentence.text)
+                goods = priced_goods = (
+                    _priced_goods(tokens, sentence.text) if priced_goods is ... else priced_goods
+                )
                 subject = _Subject(goods, None) if goods else subject
-            if metric is Metric.PROJECT_COST and status is Status.ACTUAL and not _has_past(tokens):
+            if metric is Metric.PROJECT_COST and status is Status.ACTUAL and not past:
                 status = Status.PLAN  # what a project "стоит" is the cost of what is to be built
             unit = mention.unit
             if metric is Metric.PRICE and "/" not in unit:
-                unit = _per_unit(unit, tokens)
+                per_noun = _per_noun(tokens) if per_noun is ... else per_noun
+                unit = f"{unit}/{per_noun}" if per_noun else unit
             entity = subject.entity
             topic = topic_for(
                 unit,
@@ -391,11 +404,10 @@ def _words(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in WORD_TOKEN.finditer(text)]
 
 
-def _token_at(tokens: list[AnalysedToken], offset: int) -> int:
-    for index, token in enumerate(tokens):
-        if token[1] >= offset:
-            return index
-    return max(0, len(tokens) - 1)
+def _token_at(offsets: list[int], offset: int) -> int:
+    """The first token at or after `offset` (`offsets` are the tokens' starts, in order)."""
+    index = bisect_left(offsets, offset)
+    return index if index < len(offsets) else max(0, len(offsets) - 1)
 
 
 def _period_for(
@@ -434,15 +446,15 @@ def _period_for(
 PER_UNIT_NOUNS: dict[str, str] = word_map("subjects", "price", "per_unit")
 
 
-def _per_unit(unit: str, tokens: list[AnalysedToken]) -> str:
+def _per_noun(tokens: list[AnalysedToken]) -> str | None:
     """A price whose sentence speaks of one tonne (litre, …) is a price per that unit:
     "тонна угля обходится в 19 тыс. тг", "за тонну просят до 24 тыс. тенге"."""
     for index, (lemma, _offset, pos, grammemes) in enumerate(tokens):
         per = PER_UNIT_NOUNS.get(lemma)
         after_for = index > 0 and tokens[index - 1][0] == "за"  # "за килограмм"
         if per and pos == "NOUN" and ("sing" in grammemes or after_for):
-            return f"{unit}/{per}"
-    return unit
+            return str(per)
+    return None
 
 
 def _has_past(tokens: list[AnalysedToken]) -> bool:
@@ -513,6 +525,7 @@ def _subject_for(
     tokens: list[AnalysedToken],
     gazetteer: Gazetteer,
     *,
+    position: int,
     previous: _Subject | None = None,
     referred: _Subject | None = None,
 ) -> _Subject:
@@ -525,7 +538,7 @@ def _subject_for(
         return _Subject(entity.name_ru, entity)
     if referred is not None:
         return referred
-    introduced = _facility_before(tokens, mention, text)
+    introduced = _facility_before(tokens, position, mention, text)
     if introduced is not None:
         noun = introduced.subject.text.split()[0].lower()
         if carried is not None and noun in _subject_lemmas(carried):
@@ -573,17 +586,18 @@ class _Introduced:
 
 
 def _facility_before(
-    tokens: list[AnalysedToken], mention: NumberMention, text: str
+    tokens: list[AnalysedToken], position: int, mention: NumberMention, text: str
 ) -> _Introduced | None:
-    """A thing the sentence introduces ("ветроэлектростанции мощностью 150 МВт")."""
-    for index in range(len(tokens) - 1, -1, -1):
+    """A thing the sentence introduces close before the figure at token `position`
+    ("ветроэлектростанции мощностью 150 МВт")."""
+    for index in range(min(position, len(tokens) - 1), -1, -1):
         lemma, offset, pos, _ = tokens[index]
+        if mention.start - offset > 90:
+            return None
         if offset >= mention.start or pos != "NOUN" or lemma not in FACILITY_NOUNS:
             continue
         if index and tokens[index - 1][2] == "NUMB":
             continue  # "2 шахты": counted things, not the subject
-        if mention.start - offset > 90:
-            return None
         label = facility_label(lemma, text, offset)
         word, _, word_pos, grammemes = tokens[index - 1] if index else ("", 0, None, frozenset())
         another = "Anum" in grammemes or word in ANOTHER_ADJECTIVES
@@ -593,13 +607,15 @@ def _facility_before(
     return None
 
 
+# How far from a figure a name in quotes may stand and still be its subject.
+NAME_REACH = 80
 LABEL_STOP = re.compile(r"[,.;:!?()—–]|\s[-–—]\s")
 
 
 def facility_label(lemma: str, text: str, offset: int) -> str:
     """The noun in its dictionary form with the words that describe it:
     "завод по выпуску кабельной продукции", "станция «Мойынты»"."""
-    rest = text[offset:].split(maxsplit=1)
+    rest = text[offset : offset + 200].split(maxsplit=1)
     tail = rest[1] if len(rest) > 1 else ""
     stop = LABEL_STOP.search(tail)
     words = []
@@ -625,12 +641,14 @@ def _distance(offset: int, mention: NumberMention) -> float:
 
 
 def _named_subject(text: str, mention: NumberMention) -> str | None:
+    """A name in quotes or Latin letters that starts within 80 characters of the figure."""
     best: tuple[float, str] | None = None
-    for match in NAME_CANDIDATE.finditer(text):
+    low = max(0, mention.start - NAME_REACH)
+    for match in NAME_CANDIDATE.finditer(text, low, mention.start + NAME_REACH + 1):
         name = (match.group(1) or match.group(2) or "").strip()
         if len(name) < 3 or NOT_SUBJECTS.search(name):
             continue
-        if REPORTED_BY.search(text[: match.start()]):
+        if REPORTED_BY.search(text[max(0, match.start() - 30) : match.start()]):
             continue
         distance = abs(match.start() - mention.start)
         if distance <= 80 and (best is None or distance < best[0]):

@@ -131,7 +131,7 @@ def find_numbers(
             if change_to or qualifier is Qualifier.UP_TO:
                 qualifier = None if change_to else qualifier
         start = raw.start
-        prefix = u.PREFIX_CURRENCY.search(text[: raw.start])
+        prefix = u.PREFIX_CURRENCY.search(text[max(0, raw.start - 8) : raw.start])
         if prefix and unit is None:
             unit = u.CURRENCY_CODES[prefix.group(1)]
         mention = NumberMention(
@@ -180,7 +180,7 @@ def _read(text: str, match: re.Match[str], lemmas: frozenset[str]) -> _Raw:
         raw.scale = _multiplier_value(multiplier.group(1))
         pos = multiplier.end()
     raw.tail_end = pos
-    prefix = u.PREFIX_CURRENCY.search(text[:start])
+    prefix = u.PREFIX_CURRENCY.search(text[max(0, start - 8) : start])
     if prefix:
         raw.unit = u.CURRENCY_CODES[prefix.group(1)]
         return raw
