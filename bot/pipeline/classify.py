@@ -8,7 +8,9 @@ speaks of investment, zones, freight, output and employment.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from bot.domain import Period, PeriodKind, Status, Topic
 from bot.metrics import Metric
@@ -52,6 +54,8 @@ MADE_WORDS = terms("measures", "units_produced")
 ENTERPRISE_NOUNS = terms("measures", "enterprises")
 FACILITY_COUNT_NOUNS = terms("measures", "facilities")
 THROUGHPUT_WORDS = terms("measures", "throughput")
+# Verbs of trains and wagons going through: "прошли 1 200 поездов", "принимает 500 вагонов".
+THROUGHPUT_MOTION = terms("measures", "throughput_motion")
 
 PLAN_WORDS = terms("modality", "plan")
 ACTUAL_WORDS = terms("modality", "actual")
@@ -221,7 +225,12 @@ def metric_for(
         return Metric.CAPACITY
     if unit in {"t", "m3", "kg", "Gcal", "kWh", "t/h", "t/day"}:
         return _tonnes_metric(words, near)
-    if unit == "units":
+    if unit == "units" or noun in THROUGHPUT_WORDS:
+        # wagons, trains, trucks: shipped, or passing, or else made or counted
+        if near & SHIPMENT_WORDS:
+            return Metric.SHIPMENTS
+        if near & THROUGHPUT_WORDS and near & (MOVED_WORDS | THROUGHPUT_MOTION):
+            return Metric.THROUGHPUT
         return Metric.UNITS_PRODUCED if words & MADE_WORDS else Metric.COUNT
     if noun in ENTERPRISE_NOUNS:
         return Metric.ENTERPRISES
@@ -247,6 +256,41 @@ def _tonnes_metric(words: frozenset[str], near: frozenset[str]) -> Metric:
     return Metric.VOLUME
 
 
+@dataclass(frozen=True, slots=True)
+class Markers:
+    """A sentence's words of plan and fact, found once for all its figures: each as
+    (token index, status, whether it still makes a design figure a plan), and the
+    count of clause marks before each token."""
+
+    found: tuple[tuple[int, Status, bool], ...]
+    marks_before: tuple[int, ...]
+    indexes: tuple[int, ...]
+
+    @classmethod
+    def of(cls, tokens: list[tuple[str, int, str | None, frozenset[str]]]) -> Markers:
+        found: list[tuple[int, Status, bool]] = []
+        marks = [0]
+        future_auxiliary = False
+        for index, (lemma, _offset, pos, grammemes) in enumerate(tokens):
+            marks.append(marks[-1] + (pos == "PUNCT" and lemma in CLAUSE_MARKS))
+            marker = _marker(lemma, pos, grammemes)
+            # "будут введены": a past participle after a future "быть" is a plan
+            if future_auxiliary and pos == "PRTS":
+                marker = Status.PLAN
+            if pos != "PUNCT":
+                future_auxiliary = lemma == "быть" and "futr" in grammemes
+            if marker is not None:
+                found.append((index, marker, lemma in DESIGN_PLAN_WORDS))
+        return cls(tuple(found), tuple(marks), tuple(item[0] for item in found))
+
+    def between(self, low: int, high: int) -> tuple[tuple[int, Status, bool], ...]:
+        return self.found[bisect_left(self.indexes, low) : bisect_left(self.indexes, high)]
+
+    def boundaries(self, a: int, b: int) -> int:
+        low, high = sorted((a, b))
+        return self.marks_before[high] - self.marks_before[low]
+
+
 def status_for(
     tokens: list[tuple[str, int, str | None, frozenset[str]]],
     position: int,
@@ -255,6 +299,7 @@ def status_for(
     *,
     design: bool = False,
     kazakh: bool = False,
+    markers: Markers | None = None,
 ) -> Status:
     """Plan or actual for the figure at token `position`.
 
@@ -285,21 +330,12 @@ def status_for(
         found = _kazakh_predicate(tokens, position, low, high)
         if found is not None:
             return found
+    found_markers = markers if markers is not None else Markers.of(tokens)
     best: tuple[float, Status] | None = None
-    future_auxiliary = False
-    for index in range(low, high):
-        lemma, _offset, pos, grammemes = tokens[index]
-        marker = _marker(lemma, pos, grammemes)
-        # "будут введены": a past participle after a future "быть" is a plan
-        if future_auxiliary and pos == "PRTS":
-            marker = Status.PLAN
-        if design and marker is Status.PLAN and lemma not in DESIGN_PLAN_WORDS:
-            marker = None
-        if pos != "PUNCT":
-            future_auxiliary = lemma == "быть" and "futr" in grammemes
-        if marker is None:
+    for index, marker, plans_design in found_markers.between(low, high):
+        if design and marker is Status.PLAN and not plans_design:
             continue
-        distance: float = abs(index - position) + _boundaries(tokens, index, position) * 4
+        distance: float = abs(index - position) + found_markers.boundaries(index, position) * 4
         if index > position:
             distance += 0.5  # a verb before the figure governs it more often
         if best is None or distance < best[0]:
@@ -356,13 +392,6 @@ def _marker(lemma: str, pos: str | None, grammemes: frozenset[str]) -> Status | 
         if "past" in grammemes or "pres" in grammemes:
             return Status.ACTUAL
     return None
-
-
-def _boundaries(tokens: list[tuple[str, int, str | None, frozenset[str]]], a: int, b: int) -> int:
-    low, high = sorted((a, b))
-    return sum(
-        1 for lemma, _o, pos, _g in tokens[low:high] if pos == "PUNCT" and lemma in CLAUSE_MARKS
-    )
 
 
 def _has_near(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from types import EllipsisType
@@ -13,13 +13,14 @@ from types import EllipsisType
 from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
-from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
+from bot.pipeline.classify import Markers, metric_for, status_for, topic_for, zone_context
+from bot.pipeline.indicators import PART, is_part, object_of, ranges, rate_of
 from bot.pipeline.lexicon import is_kazakh, kazakh_stem, kazakh_tense, plain
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
 from bot.pipeline.numbers import NumberMention, find_numbers
 from bot.pipeline.periods import PeriodMention, find_periods
-from bot.pipeline.sentences import split_sentences
+from bot.pipeline.sentences import Sentence, split_sentences
 from bot.pipeline.vocabulary import entry, normalise, word_map
 
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W\d_]+)*|[^\s\w]", re.UNICODE)
@@ -91,6 +92,8 @@ def extract_from_lines(
     lines: list[Line], gazetteer: Gazetteer, document_year: int | None
 ) -> list[ExtractedFact]:
     facts: list[ExtractedFact] = []
+    # each fact's place in the article and whether it is a part, for finding wholes
+    placed: list[tuple[int, bool]] = []
     seen: dict[tuple[object, ...], str | None] = {}
     paragraph = -1
     discourse: Entity | None = None
@@ -121,6 +124,7 @@ def extract_from_lines(
         context = lemmas | frozenset(t[0] for t in lead_tokens)
         # a list item is read after the line that leads it: a marker there covers it
         status_tokens = lead_tokens + tokens if LIST_SCOPE else tokens
+        markers = Markers.of(status_tokens)
         kazakh = is_kazakh(sentence.text)
         offsets = [token[1] for token in tokens]
         past = _has_past(tokens)
@@ -134,7 +138,14 @@ def extract_from_lines(
                 PeriodMention(-1, -1, p.period) for p in find_periods(sentence.lead, document_year)
             ]
         facts_here: list[tuple[ExtractedFact, _Subject]] = []
-        for mention in mentions:
+        # where each figure stands in the article, and where a part's marker stands
+        placed_here: list[tuple[int, int | None]] = []
+        spans = ranges(sentence.text, mentions)
+        highs = set(spans.values())
+        part_before = False
+        for index, mention in enumerate(mentions):
+            if index in highs:
+                continue  # the high end of a range rides on its low end
             position = _token_at(offsets, mention.number_start)
             period = (
                 None
@@ -158,6 +169,7 @@ def extract_from_lines(
                     document_year,
                     design=metric in DESIGN_METRICS,
                     kazakh=kazakh,
+                    markers=markers,
                 )
             # Region-wide sentences and rates speak of the region, not of the paragraph's thing.
             carried = None
@@ -207,6 +219,15 @@ def extract_from_lines(
                 noun=mention.noun,
                 in_zone=story_in_zone and not regional and _is_project(subject),
             )
+            part = is_part(sentence.text, mention, mentions[index - 1].end if index else 0) or (
+                part_before and index > 0 and mentions[index - 1].unit == mention.unit
+            )
+            part_before = part
+            high = mentions[spans[index]] if index in spans else None
+            position_here = sentence.start + mention.start
+            placed_here.append(
+                (position_here, _part_anchor(sentence, mention, index, mentions) if part else None)
+            )
             facts_here.append(
                 (
                     ExtractedFact(
@@ -222,11 +243,18 @@ def extract_from_lines(
                         quote=sentence.text,
                         start=sentence.start,
                         end=sentence.end,
+                        object=None
+                        if kazakh
+                        else object_of(tokens, offsets, position, mention, sentence.text),
+                        per="year"
+                        if period is not None and period.kind is PeriodKind.PER_YEAR
+                        else rate_of(sentence.text, mention),
+                        value_max=canonical(high.value) if high is not None else None,
                     ),
                     subject,
                 )
             )
-        for fact, about in facts_here:
+        for (fact, about), (position_here, anchor) in zip(facts_here, placed_here, strict=True):
             # An article that repeats its own figure ("ветропарк на 150 МВт") states one fact.
             key = (fact.value, fact.unit, fact.topic, fact.period)
             earlier = seen.get(key, ...)
@@ -237,12 +265,50 @@ def extract_from_lines(
             ):
                 continue
             seen[key] = fact.entity_key
+            if anchor is not None:
+                fact = replace(fact, part_of=_whole_of(facts, placed, fact, anchor))
             facts.append(fact)
+            placed.append((position_here, fact.part_of is not None or anchor is not None))
         if mentions:
             last_mention = mentions[-1]
         discourse = _next_discourse(discourse, entity_offsets, [fact for fact, _ in facts_here])
         previous = _spoken_of([about for _, about in facts_here]) or previous
     return facts
+
+
+# How many facts back a part looks for its whole.
+WHOLE_REACH = 12
+
+
+def _part_anchor(
+    sentence: Sentence, mention: NumberMention, index: int, mentions: list[NumberMention]
+) -> int:
+    """Where the whole of a part must stand before: the marker ("в том числе", "из них")
+    before the figure, else the figure itself ("3 из них")."""
+    low = mentions[index - 1].end if index else 0
+    found = PART.search(sentence.text, low, mention.start)
+    if found is None and index:
+        found = PART.search(sentence.text, 0, mention.start)
+    return sentence.start + (found.start() if found else mention.start)
+
+
+def _whole_of(
+    facts: list[ExtractedFact], placed: list[tuple[int, bool]], part: ExtractedFact, anchor: int
+) -> int | None:
+    """The index of the nearest fact before `anchor` that is not itself a part and
+    counts in the same unit (any currency for money)."""
+    for index in range(len(facts) - 1, max(-1, len(facts) - 1 - WHOLE_REACH), -1):
+        where, is_part_fact = placed[index]
+        if where >= anchor or is_part_fact:
+            continue
+        if _same_kind(facts[index].unit, part.unit):
+            return index
+    return None
+
+
+def _same_kind(a: str, b: str) -> bool:
+    money = ("KZT", "USD", "EUR", "RUB", "CNY")
+    return a == b or (a.startswith(money) and b.startswith(money))
 
 
 def _title_in_zone(lines: list[Line]) -> bool:

@@ -15,8 +15,12 @@ LANGUAGES = ("ru", "kk")
 
 
 def measure_rows() -> Mapping[str, Mapping[str, Any]]:
-    """Each measure's table by its key (the file's other entries left out)."""
-    return {key: row for key, row in vocabulary("measures").items() if isinstance(row, Mapping)}
+    """Each measure's table by its key (word lists that are no measure left out)."""
+    return {
+        key: row
+        for key, row in vocabulary("measures").items()
+        if isinstance(row, Mapping) and "label_ru" in row
+    }
 
 
 def measure_label(key: str, language: str) -> str | None:

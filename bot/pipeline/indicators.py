@@ -1,0 +1,187 @@
+"""What a figure says beside its measure: the object measured, the time a rate is per,
+the high end of a range, and whether it is a part of a whole stated before it.
+
+The phrases (rates, part markers) are tables of `data/vocab/subjects.toml`; the
+object is read from the noun phrase around the figure with pymorphy3.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from bot.pipeline.lexicon import plain, terms
+from bot.pipeline.morph import analyzer, nominative, parses
+from bot.pipeline.numbers import NumberMention
+from bot.pipeline.vocabulary import word_map
+
+AnalysedToken = tuple[str, int, str | None, frozenset[str]]
+
+RATE_PHRASES: dict[str, str] = word_map("subjects", "per")
+RATE = re.compile(
+    r"(?<!\w)("
+    + "|".join(map(re.escape, sorted(RATE_PHRASES, key=len, reverse=True)))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+PART_MARKERS = plain("subjects", "parts", "markers")
+PART = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(map(re.escape, sorted(PART_MARKERS, key=len, reverse=True)))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+# "3 из них": a count of some of the things counted just before.
+OF_THEM_AFTER = re.compile(r"\s*из\s+(?:них|которых)\b", re.IGNORECASE)
+CLAUSE_END = re.compile(r"[;.!?]|,\s|\s[—–]\s")
+# A range of one indicator: "5–10 %", "от 5 до 10 %", "30–40 пайызға".
+RANGE_DASH = re.compile(r"\s*[–—-]\s*")
+RANGE_WORDS = re.compile(r"\s+до\s+", re.IGNORECASE)
+# Units whose time is in the unit itself.
+UNIT_RATES = {"/day": "day", "/h": "hour", "/year": "year", "/month": "month"}
+# How far after (and before) a figure a rate's words may stand.
+RATE_REACH_AFTER = 60
+RATE_REACH_BEFORE = 30
+
+# Nouns of measures ("выплавка", "запас", "ввод"): the genitive after one is the object.
+MEASURE_NOUNS = frozenset().union(
+    *(
+        terms("measures", key)
+        for key in ("volume", "output_value", "cargo", "shipments", "stock", "reserves", "growth")
+    ),
+    plain("subjects", "objects", "heads"),
+)
+# Things, not materials: a plant or a project is the subject, never the object.
+NOT_OBJECTS = plain("subjects", "facility_nouns") | plain("subjects", "referring_nouns")
+
+
+def rate_of(text: str, mention: NumberMention) -> str | None:
+    """ "year", "day", "hour", … when the figure is a rate: "200 тыс. тонн стали в год",
+    "ежесуточно 35 вагонов", "тәулігіне 800 вагон"."""
+    for suffix, per in UNIT_RATES.items():
+        if mention.unit.endswith(suffix):
+            return per
+    after = text[mention.end : mention.end + RATE_REACH_AFTER]
+    stop = CLAUSE_END.search(after)
+    found = RATE.search(after, 0, stop.start() if stop else len(after))
+    if found:
+        return str(RATE_PHRASES[found.group(1).lower()])
+    before = text[max(0, mention.start - RATE_REACH_BEFORE) : mention.start]
+    stops = list(CLAUSE_END.finditer(before))
+    found = RATE.search(before, stops[-1].end() if stops else 0)
+    return str(RATE_PHRASES[found.group(1).lower()]) if found else None
+
+
+def ranges(text: str, mentions: Sequence[NumberMention]) -> dict[int, int]:
+    """Pairs of mentions that are the two ends of one range, low index → high index."""
+    pairs: dict[int, int] = {}
+    for index in range(len(mentions) - 1):
+        low, high = mentions[index], mentions[index + 1]
+        if low.unit != high.unit or low.change_from or high.change_to or index in pairs.values():
+            continue
+        gap = text[low.end : high.number_start]
+        dash = RANGE_DASH.fullmatch(gap) is not None
+        words = RANGE_WORDS.fullmatch(gap) is not None and low.qualifier is not None
+        if (dash or words) and low.value < high.value:
+            pairs[index] = index + 1
+    return pairs
+
+
+def is_part(text: str, mention: NumberMention, clause_start: int) -> bool:
+    """The figure counts a part of a whole stated before it: "в том числе 120 — в
+    промышленности", "из них 300 млрд", "оның ішінде 40", "3 из них"."""
+    if OF_THEM_AFTER.match(text, mention.number_start + len(_digits(text, mention))):
+        return True
+    return PART.search(text, clause_start, mention.start) is not None
+
+
+def _digits(text: str, mention: NumberMention) -> str:
+    match = re.match(r"[\d\s.,]*\d", text[mention.number_start : mention.number_start + 40])
+    return match.group() if match else ""
+
+
+def object_of(
+    tokens: Sequence[AnalysedToken],
+    offsets: Sequence[int],
+    position: int,
+    mention: NumberMention,
+    text: str,
+) -> str | None:
+    """What is measured: the genitive phrase after the figure ("тонн меди" → "медь"),
+    else the genitive after a measure's noun before it ("выплавка чугуна выросла на
+    5 %" → "чугун"), else the counted noun with its adjective ("36 крупных
+    предприятий" → "крупное предприятие")."""
+    after = _genitive_phrase(tokens, bisect_left(offsets, mention.end), text)
+    if after:
+        return after
+    before = _genitive_of_measure(tokens, position, text)
+    if before:
+        return before
+    return _counted(tokens, position, mention, text)
+
+
+def _genitive_of_measure(tokens: Sequence[AnalysedToken], position: int, text: str) -> str | None:
+    for index in range(position - 1, max(-1, position - 12), -1):
+        lemma, _offset, pos, _grammemes = tokens[index]
+        if pos == "PUNCT" and lemma in {".", ";", ":"}:
+            return None
+        if pos == "NOUN" and lemma in MEASURE_NOUNS:
+            return _genitive_phrase(tokens, index + 1, text)
+    return None
+
+
+def _genitive_phrase(tokens: Sequence[AnalysedToken], start: int, text: str) -> str | None:
+    words: list[str] = []
+    for lemma, offset, pos, _grammemes in tokens[start : start + 5]:
+        if pos == "PUNCT" and lemma in {"«", "»", '"'}:
+            continue
+        word = _word_at(text, offset)
+        readings = {(parse[0], parse[1]) for parse in parses(word) if "gent" in parse[2]}
+        if any(kind in {"ADJF", "PRTF"} for _, kind in readings):
+            words.append(nominative(word).lower())
+            continue
+        nouns = [noun for noun, kind in readings if kind == "NOUN"]
+        if nouns and nouns[0] in MEASURE_NOUNS and not words:
+            continue  # "объём производства стали": the chain goes on to the material
+        if nouns and nouns[0] not in NOT_OBJECTS:
+            words.append(nominative(word).lower())
+            return " ".join(words)
+        break
+    return None
+
+
+def _counted(
+    tokens: Sequence[AnalysedToken], position: int, mention: NumberMention, text: str
+) -> str | None:
+    """The counted noun of a count, with the adjective that tells its kind."""
+    if not mention.noun or " " in mention.noun:
+        return None
+    adjectives = [
+        lemma
+        for lemma, offset, pos, _g in tokens[position + 1 : position + 3]
+        if pos in {"ADJF", "PRTF"} and offset < mention.end
+    ]
+    noun = mention.noun
+    if adjectives:
+        adjective = _agreeing(adjectives[0], noun)
+        return f"{adjective} {noun}"
+    return noun
+
+
+def _agreeing(adjective: str, noun: str) -> str:
+    """The adjective in the gender of the noun ("крупный" + "предприятие" → "крупное")."""
+    noun_parse = parses(noun)[0]
+    gender = next((g for g in ("masc", "femn", "neut") if g in noun_parse[2]), None)
+    if gender is None:
+        return adjective
+    for parse in analyzer().parse(adjective):
+        if parse.tag.POS == "ADJF":
+            inflected = parse.inflect({gender, "sing", "nomn"})
+            return inflected.word if inflected else adjective
+    return adjective
+
+
+def _word_at(text: str, offset: int) -> str:
+    match = re.match(r"[^\W_]+(?:-[^\W\d_]+)*", text[offset : offset + 60])
+    return match.group() if match else ""
