@@ -61,6 +61,7 @@ PLAN_WORDS = terms("modality", "plan")
 ACTUAL_WORDS = terms("modality", "actual")
 # Words of planning that still make a design figure (a plant's capacity) a plan.
 DESIGN_PLAN_WORDS = terms("modality", "design")
+PLAN_PHRASES = plain("modality", "plan", "phrases")
 # Words whose form looks like a tense but that do not make a figure plan or actual.
 NOT_MARKERS = terms("modality", "neutral")
 # How far, in tokens, a marker may stand from the figure it speaks of.
@@ -108,6 +109,8 @@ def topic_for(
         return Topic.ZONES if about_zone or in_zone else Topic.JOBS
     if about_zone and metric not in DESIGN_OF_OUTPUT and metric not in MOVED_METRICS:
         return Topic.ZONES
+    if in_zone and metric is Metric.AREA:
+        return Topic.ZONES  # the land of a zone is a fact about the zone itself
     if unit in {"train pairs/day", "train pairs", "orders", "passengers"}:
         return Topic.CARGO
     if metric in MOVED_METRICS:
@@ -271,9 +274,13 @@ class Markers:
         found: list[tuple[int, Status, bool]] = []
         marks = [0]
         future_auxiliary = False
+        before = ""
         for index, (lemma, _offset, pos, grammemes) in enumerate(tokens):
             marks.append(marks[-1] + (pos == "PUNCT" and lemma in CLAUSE_MARKS))
             marker = _marker(lemma, pos, grammemes)
+            if f"{before} {lemma}" in PLAN_PHRASES:
+                marker = Status.PLAN  # "в планах — …"
+            before = lemma
             # "будут введены": a past participle after a future "быть" is a plan
             if future_auxiliary and pos == "PRTS":
                 marker = Status.PLAN
@@ -327,7 +334,7 @@ def status_for(
     # sentence of many figures linear.
     low, high = max(0, position - REACH), min(len(tokens), position + REACH + 1)
     if kazakh:
-        found = _kazakh_predicate(tokens, position, low, high)
+        found = _kazakh_predicate(tokens, position, low, high, design=design)
         if found is not None:
             return found
     found_markers = markers if markers is not None else Markers.of(tokens)
@@ -348,7 +355,12 @@ def status_for(
 
 
 def _kazakh_predicate(
-    tokens: list[tuple[str, int, str | None, frozenset[str]]], position: int, low: int, high: int
+    tokens: list[tuple[str, int, str | None, frozenset[str]]],
+    position: int,
+    low: int,
+    high: int,
+    *,
+    design: bool = False,
 ) -> Status | None:
     """A Kazakh clause ends with its predicate: the last marker after the figure before
     the clause ends decides ("… 50 млн тоннаға дейін арттыру жоспарланып отыр"), and a
@@ -360,6 +372,8 @@ def _kazakh_predicate(
         if _ends_clause(lemma, pos):
             break
         marker = _marker(lemma, pos, grammemes)
+        if design and marker is Status.PLAN and lemma not in DESIGN_PLAN_WORDS:
+            continue  # what a thing is built for or holds is stated in any tense
         if marker is not None:
             last = marker
             planned = planned or lemma in PLAN_WORDS

@@ -52,6 +52,7 @@ REFERRING_NOUNS = FACILITY_NOUNS | plain("subjects", "referring_nouns")
 # "будущая станция" is the one just spoken of; "третий ветропарк", "новый завод" are not.
 BACK_ADJECTIVES = plain("subjects", "back_adjectives")
 ANOTHER_ADJECTIVES = plain("subjects", "another_adjectives")
+ROUTE_PREPOSITIONS = plain("subjects", "route_prepositions")
 
 # A price is for an amount of something: "за тонну «орешка»", "уголь продается по …".
 PRICE_AMOUNTS = plain("subjects", "price", "amounts")
@@ -60,7 +61,8 @@ SALE_VERBS = plain("subjects", "price", "sale_verbs")
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 # What a thing is built for: its figures describe it, whatever the tense.
-DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER})
+# What is in the ground is stated, not planned: "запасы оцениваются в 15 млн тонн".
+DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER, Metric.RESERVES})
 SECTOR_WORDS = plain("subjects", "sector_words")
 # Whether a list item's status words reach it from the line that leads the list.
 LIST_SCOPE = bool(entry("modality", "scope", "list"))
@@ -152,7 +154,10 @@ def extract_from_lines(
                 if mention.change_from
                 else _period_for(mention, periods, sentence.text, mentions)
             )
-            window = frozenset(t[0] for t in tokens[max(0, position - 7) : position + 5])
+            # a Kazakh clause puts its verb last: the window reaches further after the figure
+            window = frozenset(
+                t[0] for t in tokens[max(0, position - 7) : position + (9 if kazakh else 5)]
+            )
             change = bool(
                 CHANGE_BEFORE.search(sentence.text[max(0, mention.start - 40) : mention.start])
             )
@@ -196,6 +201,7 @@ def extract_from_lines(
                 previous=previous,
                 referred=referred,
             )
+            subject = _sector_of(subject, tokens, position, gazetteer)
             if metric is Metric.PRICE and (
                 subject.entity is None or subject.entity.kind in GENERAL_KINDS
             ):
@@ -274,6 +280,26 @@ def extract_from_lines(
         discourse = _next_discourse(discourse, entity_offsets, [fact for fact, _ in facts_here])
         previous = _spoken_of([about for _, about in facts_here]) or previous
     return facts
+
+
+# A sector word this many tokens before a figure (or a few after) makes it the sector's.
+SECTOR_REACH = 15
+SECTORS: dict[str, str] = word_map("subjects", "sectors")
+
+
+def _sector_of(
+    subject: _Subject, tokens: list[AnalysedToken], position: int, gazetteer: Gazetteer
+) -> _Subject:
+    """A region's figure whose clause names a sector ("в машиностроении области
+    произведено …") is the sector's: the region with the sector beside its name."""
+    entity = subject.entity
+    if entity is None or entity.kind != "region":
+        return subject
+    for lemma, *_ in tokens[max(0, position - SECTOR_REACH) : position + 5]:
+        sector = SECTORS.get(lemma)
+        if sector:
+            return _Subject(f"{entity.name_ru} ({sector})", entity)
+    return subject
 
 
 # How many facts back a part looks for its whole.
@@ -651,6 +677,14 @@ class _Introduced:
     bare: bool  # only the noun ("на станции", "будущей станции"): it refers back
 
 
+def _is_route(tokens: list[AnalysedToken], index: int) -> bool:
+    """The noun at `index`, with its adjectives, follows a preposition of a route."""
+    before = index - 1
+    while before >= 0 and tokens[before][2] in {"ADJF", "PRTF"}:
+        before -= 1
+    return before >= 0 and tokens[before][0] in ROUTE_PREPOSITIONS
+
+
 def _facility_before(
     tokens: list[AnalysedToken], position: int, mention: NumberMention, text: str
 ) -> _Introduced | None:
@@ -664,6 +698,8 @@ def _facility_before(
             continue
         if index and tokens[index - 1][2] == "NUMB":
             continue  # "2 шахты": counted things, not the subject
+        if _is_route(tokens, index):
+            continue  # "по железной дороге": the way goods go, not the subject
         label = facility_label(lemma, text, offset)
         word, _, word_pos, grammemes = tokens[index - 1] if index else ("", 0, None, frozenset())
         another = "Anum" in grammemes or word in ANOTHER_ADJECTIVES

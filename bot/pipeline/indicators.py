@@ -133,9 +133,12 @@ def _genitive_of_measure(tokens: Sequence[AnalysedToken], position: int, text: s
 
 def _genitive_phrase(tokens: Sequence[AnalysedToken], start: int, text: str) -> str | None:
     words: list[str] = []
+    skipped: str | None = None
     for lemma, offset, pos, _grammemes in tokens[start : start + 5]:
         if pos == "PUNCT" and lemma in {"«", "»", '"'}:
             continue
+        if pos in {"PREP", "CONJ", "PRCL", "INTJ", "NUMB", "PUNCT", "ADVB", "NPRO"}:
+            break
         word = _word_at(text, offset)
         readings = {(parse[0], parse[1]) for parse in parses(word) if "gent" in parse[2]}
         if any(kind in {"ADJF", "PRTF"} for _, kind in readings):
@@ -143,12 +146,13 @@ def _genitive_phrase(tokens: Sequence[AnalysedToken], start: int, text: str) -> 
             continue
         nouns = [noun for noun, kind in readings if kind == "NOUN"]
         if nouns and nouns[0] in MEASURE_NOUNS and not words:
+            skipped = nominative(word).lower()
             continue  # "объём производства стали": the chain goes on to the material
         if nouns and nouns[0] not in NOT_OBJECTS:
             words.append(nominative(word).lower())
             return " ".join(words)
         break
-    return None
+    return None if words else skipped
 
 
 def _counted(
@@ -157,11 +161,12 @@ def _counted(
     """The counted noun of a count, with the adjective that tells its kind."""
     if not mention.noun or " " in mention.noun:
         return None
-    adjectives = [
-        lemma
-        for lemma, offset, pos, _g in tokens[position + 1 : position + 3]
-        if pos in {"ADJF", "PRTF"} and offset < mention.end
-    ]
+    adjectives = []
+    for lemma, offset, pos, _g in tokens[position + 1 : position + 3]:
+        # "36 крупных предприятий"; "… и 67 средних": the noun is shared with the figure before
+        if pos not in {"ADJF", "PRTF"} or (offset >= mention.end and not mention.inherited):
+            break
+        adjectives.append(lemma)
     noun = mention.noun
     if adjectives:
         adjective = _agreeing(adjectives[0], noun)

@@ -67,18 +67,30 @@ def kazakh_stems() -> tuple[tuple[str, ...], frozenset[int]]:
     return stems, frozenset(len(stem.split()) for stem in stems)
 
 
+# A stem's last voiceless consonant turns voiced before a vowel: "жүк" → "жүгі",
+# "кітап" → "кітабы", "салық" → "салығы".
+VOICED = {"к": "г", "қ": "ғ", "п": "б"}
+
+
 @cache
-def _by_first_letters() -> dict[str, tuple[str, ...]]:
-    index: dict[str, list[str]] = {}
+def _by_first_letters() -> dict[str, tuple[tuple[str, str], ...]]:
+    """(written form, stem) pairs by their first two letters, longest form first."""
+    forms: list[tuple[str, str]] = []
     for stem in kazakh_stems()[0]:
-        index.setdefault(stem[:2], []).append(stem)
+        forms.append((stem, stem))
+        if stem[-1] in VOICED:
+            forms.append((stem[:-1] + VOICED[stem[-1]], stem))
+    forms.sort(key=lambda pair: len(pair[0]), reverse=True)
+    index: dict[str, list[tuple[str, str]]] = {}
+    for form, stem in forms:
+        index.setdefault(form[:2], []).append((form, stem))
     return {key: tuple(value) for key, value in index.items()}
 
 
 def kazakh_stem(phrase: str) -> str | None:
-    """The longest known stem the (lowercase) phrase begins with."""
-    for stem in _by_first_letters().get(phrase[:2], ()):
-        if phrase.startswith(stem):
+    """The longest known stem the (lowercase) phrase begins with, in either form."""
+    for form, stem in _by_first_letters().get(phrase[:2], ()):
+        if phrase.startswith(form):
             return stem
     return None
 
