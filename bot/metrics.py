@@ -29,6 +29,7 @@ class Metric(StrEnum):
     SHIPMENTS = "shipments"  # goods shipped out: отгрузка, вывоз, экспорт
     TRANSIT = "transit"  # freight crossing the country
     STOCK = "stock"  # goods held in warehouses
+    STORAGE_CAPACITY = "storage_capacity"  # what warehouses and elevators can hold
     RESERVES = "reserves"  # what a deposit holds in the ground: never production
     STAFF = "staff"  # people working at a place now
     FACILITIES = "facilities"  # schools, hospitals, sales points and other sites

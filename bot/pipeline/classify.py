@@ -43,6 +43,7 @@ RATE_WORDS = terms("measures", "rate")
 MOVED_WORDS = terms("measures", "cargo") | terms("measures", "shipments")
 TRANSIT_WORDS = terms("measures", "transit")
 STOCK_WORDS = terms("measures", "stock")
+STORAGE_WORDS = terms("measures", "storage_capacity")
 RESERVE_WORDS = terms("measures", "reserves")
 CAPACITY_WORDS = terms("measures", "capacity")
 YIELD_WORDS = terms("measures", "yield")
@@ -86,6 +87,7 @@ MOVED_METRICS = frozenset(
 )
 DESIGN_OF_OUTPUT = frozenset({Metric.UNITS_PRODUCED, Metric.CAPACITY, Metric.POWER})
 AGRICULTURE_WORDS = terms("topics", "agriculture")
+REPAIR_WORDS = terms("topics", "repair")
 
 
 def topic_for(
@@ -144,6 +146,8 @@ def topic_for(
         return subject_topic
     if words & CARGO_WORDS and unit in {"t", "units"}:
         return Topic.CARGO
+    if unit in {"units", "count"} and words & REPAIR_WORDS:
+        return Topic.OTHER  # boilers and turbines repaired: upkeep, not output
     if unit == "units" or (metric is Metric.ENTERPRISES and noun in PRODUCTION_SITES):
         return Topic.PRODUCTION
     if unit == "count" and noun in PRODUCTION_SITES:
@@ -254,6 +258,8 @@ def _tonnes_metric(words: frozenset[str], near: frozenset[str]) -> Metric:
         return Metric.RESERVES
     if near & CAPACITY_WORDS:
         return Metric.CAPACITY
+    if near & STOCK_WORDS and words & STORAGE_WORDS:
+        return Metric.STORAGE_CAPACITY  # what elevators and warehouses can hold
     if near & STOCK_WORDS:
         return Metric.STOCK if words & (CARGO_WORDS | STOCK_WORDS) else Metric.VOLUME
     return Metric.VOLUME

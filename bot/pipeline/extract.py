@@ -172,7 +172,9 @@ def extract_from_lines(
                     len(status_tokens) - len(tokens) + position,
                     period,
                     document_year,
-                    design=metric in DESIGN_METRICS,
+                    # the machines a facility has or will have describe it, like its capacity
+                    design=metric in DESIGN_METRICS
+                    or (mention.unit == "units" and metric is Metric.COUNT),
                     kazakh=kazakh,
                     markers=markers,
                 )
