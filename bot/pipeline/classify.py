@@ -137,7 +137,7 @@ def topic_for(
         return Topic.PRODUCTION
     if metric is Metric.RATE and words & JOB_WORDS:
         return Topic.JOBS
-    if metric in {Metric.REVENUE, Metric.LENGTH, Metric.FACILITIES}:
+    if metric in {Metric.REVENUE, Metric.LENGTH, Metric.FACILITIES, Metric.STORAGE_CAPACITY}:
         return Topic.OTHER
     if unit in {"percent", "times"}:
         return _percent_topic(lemmas)

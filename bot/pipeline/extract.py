@@ -275,6 +275,11 @@ def extract_from_lines(
             seen[key] = fact.entity_key
             if anchor is not None:
                 fact = replace(fact, part_of=_whole_of(facts, placed, fact, anchor))
+                whole = facts[fact.part_of] if fact.part_of is not None else None
+                if whole is not None and whole.status is Status.PLAN and not past:
+                    # "3 из них — с иностранным капиталом": a part of a plan is planned
+                    # unless its sentence reports something done
+                    fact = replace(fact, status=Status.PLAN)
             facts.append(fact)
             placed.append((position_here, fact.part_of is not None or anchor is not None))
         if mentions:

@@ -150,3 +150,27 @@ def test_a_route_is_not_the_subject_of_what_goes_along_it() -> None:
     fact = only("Экспорт зерна по железной дороге составил 700 тыс. тонн.")
     assert "дорога" not in fact.subject.lower()
     assert fact.topic is Topic.CARGO
+
+
+def test_machines_repaired_are_upkeep_not_output() -> None:
+    boilers, turbines = facts_of("За лето капитальный ремонт прошли 4 котла и 2 турбины.")
+    assert boilers.topic is turbines.topic is Topic.OTHER
+
+
+def test_machines_of_a_plant_being_built_are_its_design() -> None:
+    fact = only("Всего на новой станции будет смонтировано 16 ветроустановок.")
+    assert fact.status is Status.ACTUAL
+
+
+def test_room_to_store_grain_is_not_a_stock() -> None:
+    fact = only("Для хранения урожая элеваторы и склады района могут принять 300 тыс. тонн зерна.")
+    assert (fact.metric, fact.topic) == ("storage_capacity", Topic.OTHER)
+
+
+def test_a_part_of_a_plan_is_planned() -> None:
+    pool, part = facts_of(
+        "В следующем году планируется реализовать 30 проектов. В 8 из них участвуют "
+        "иностранные инвесторы."
+    )
+    assert part.part_of == 0
+    assert pool.status is part.status is Status.PLAN
