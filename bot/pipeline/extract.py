@@ -718,6 +718,10 @@ def _facility_before(
 
 # How far from a figure a name in quotes may stand and still be its subject.
 NAME_REACH = 80
+# Parts of speech that end a facility's name: the sentence goes on from there.
+LABEL_ENDS = frozenset(
+    {"VERB", "INFN", "PRTS", "GRND", "CONJ", "PRCL", "ADVB", "ADJS", "NUMR", "PRED"}
+)
 LABEL_STOP = re.compile(r"[,.;:!?()—–]|\s[-–—]\s")
 
 
@@ -730,13 +734,12 @@ def facility_label(lemma: str, text: str, offset: int) -> str:
     words = []
     for word in (tail[: stop.start()] if stop else tail).split()[:6]:
         bare = word.strip('«»"')
-        if (
-            bare
-            and bare[0].isalpha()
-            and parses(bare)[0][1] in {"VERB", "INFN", "PRTS", "GRND", "CONJ", "PRCL", "ADVB"}
-        ):
+        if bare and bare[0].isalpha() and parses(bare)[0][1] in LABEL_ENDS:
             break
         words.append(word)
+    # "склад региона на …": a preposition whose object fell outside is no part of the name
+    while words and parses(words[-1].strip('«»"'))[0][1] == "PREP":
+        words.pop()
     label = " ".join([lemma.capitalize(), *words]).strip()
     if label.count("«") != label.count("»"):
         label = label.replace("«", "").replace("»", "")

@@ -11,10 +11,11 @@ from bot.pipeline.evaluate import default_devset, extract_documents, load_gold, 
 DEVSET = default_devset()
 
 # recall, strict precision, topic, status, subject: floors overall and per language
+# (Kazakh recall and precision wait on the Kazakh units: "теңге", "мың", "пайыз".)
 FLOORS = {
-    "all": (0.72, 0.76, 0.79, 0.93, 0.78),
-    "ru": (0.79, 0.80, 0.81, 0.93, 0.77),
-    "kk": (0.2, 0.3, 0.2, 0.7, 0.0),
+    "all": (0.72, 0.76, 0.95, 0.95, 0.78),
+    "ru": (0.79, 0.80, 0.95, 0.95, 0.78),
+    "kk": (0.2, 0.3, 0.9, 0.9, 0.9),
 }
 
 
