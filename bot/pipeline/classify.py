@@ -375,7 +375,7 @@ def _kazakh_predicate(
     planned = False
     for index in range(position + 1, high):
         lemma, _offset, pos, grammemes = tokens[index]
-        if _ends_clause(lemma, pos):
+        if _ends_clause(lemma, pos) and not _joins_numbers(tokens, index):
             break
         marker = _marker(lemma, pos, grammemes)
         if design and marker is Status.PLAN and lemma not in DESIGN_PLAN_WORDS:
@@ -393,6 +393,15 @@ def _kazakh_predicate(
         if marker is not None:
             return marker
     return None
+
+
+def _joins_numbers(tokens: list[tuple[str, int, str | None, frozenset[str]]], index: int) -> bool:
+    """A dash or comma inside a figure ("30–40", "2,3"), not between clauses."""
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index - 1][2] == "NUMB"
+        and tokens[index + 1][2] == "NUMB"
+    )
 
 
 def _ends_clause(lemma: str, pos: str | None) -> bool:

@@ -66,3 +66,8 @@ def test_the_final_predicate_decides(sentence: str, figure: str, status: Status)
 def test_kazakh_words_read_as_the_stems_of_the_tables() -> None:
     lemmas = [token[0] for token in _analyse("Инвестициялық жобалардың жүгі тасымалданды.")]
     assert lemmas[:3] == ["инвестиц", "жоба", "жүк"]
+
+
+def test_a_range_does_not_end_the_clause() -> None:
+    sentence = "Жабдықтың үлесі 50–60 пайызға жетеді деп күтілуде."
+    assert status_of(sentence, "50") is Status.PLAN
