@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.pipeline.lexicon import plain, terms
 from bot.pipeline.morph import analyzer, nominative, parses
@@ -17,6 +18,9 @@ from bot.pipeline.numbers import NumberMention
 from bot.pipeline.vocabulary import word_map
 
 AnalysedToken = tuple[str, int, str | None, frozenset[str]]
+
+# The dictionary form of a word: inflecting is slow, and the same words come back.
+_nominative = lru_cache(maxsize=50_000)(nominative)
 
 RATE_PHRASES: dict[str, str] = word_map("subjects", "per")
 RATE = re.compile(
@@ -142,14 +146,14 @@ def _genitive_phrase(tokens: Sequence[AnalysedToken], start: int, text: str) -> 
         word = _word_at(text, offset)
         readings = {(parse[0], parse[1]) for parse in parses(word) if "gent" in parse[2]}
         if any(kind in {"ADJF", "PRTF"} for _, kind in readings):
-            words.append(nominative(word).lower())
+            words.append(_nominative(word).lower())
             continue
         nouns = [noun for noun, kind in readings if kind == "NOUN"]
         if nouns and nouns[0] in MEASURE_NOUNS and not words:
-            skipped = nominative(word).lower()
+            skipped = _nominative(word).lower()
             continue  # "объём производства стали": the chain goes on to the material
         if nouns and nouns[0] not in NOT_OBJECTS:
-            words.append(nominative(word).lower())
+            words.append(_nominative(word).lower())
             return " ".join(words)
         break
     return None if words else skipped
@@ -174,6 +178,7 @@ def _counted(
     return noun
 
 
+@lru_cache(maxsize=10_000)
 def _agreeing(adjective: str, noun: str) -> str:
     """The adjective in the gender of the noun ("крупный" + "предприятие" → "крупное")."""
     noun_parse = parses(noun)[0]

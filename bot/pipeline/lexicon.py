@@ -19,12 +19,15 @@ from bot.pipeline.vocabulary import entry, normalise, vocabulary, words
 # Letters Russian does not have: a sentence with them is Kazakh.
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 KAZAKH_SHARE = 0.02
+KAZAKH_LETTER = re.compile("[" + "".join(sorted(KAZAKH_LETTERS)) + "]", re.IGNORECASE)
 # The vocabularies whose lists carry Kazakh stems.
 BILINGUAL = ("measures", "topics", "modality")
 
 
 def is_kazakh(text: str) -> bool:
     """At least one letter in fifty is one only Kazakh has, as the dev set's rule reads."""
+    if not KAZAKH_LETTER.search(text):
+        return False
     letters = [
         ch for ch in text.lower() if (ch.isalpha() and "а" <= ch <= "я") or ch in KAZAKH_LETTERS
     ]
@@ -107,9 +110,14 @@ def _tense_endings() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
 
 
+@cache
+def _not_verbs() -> frozenset[str]:
+    return plain("modality", "kk_tense", "not_verbs")
+
+
 def kazakh_tense(word: str) -> str | None:
     """ "futr", "past" or "pres" for a Kazakh verb form, by its ending."""
-    if len(word) < 4 or word in plain("modality", "kk_tense", "not_verbs"):
+    if len(word) < 4 or word in _not_verbs():
         return None
     for ending, grammeme in _tense_endings():
         if word.endswith(ending):
