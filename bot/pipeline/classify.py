@@ -63,6 +63,8 @@ ACTUAL_WORDS = terms("modality", "actual")
 # Words of planning that still make a design figure (a plant's capacity) a plan.
 DESIGN_PLAN_WORDS = terms("modality", "design")
 PLAN_PHRASES = plain("modality", "plan", "phrases")
+FUTURE_AUXILIARY = plain("modality", "grammar", "future_auxiliary")
+ALREADY = plain("modality", "grammar", "already")
 # Words whose form looks like a tense but that do not make a figure plan or actual.
 NOT_MARKERS = terms("modality", "neutral")
 # How far, in tokens, a marker may stand from the figure it speaks of.
@@ -291,7 +293,7 @@ class Markers:
             if future_auxiliary and pos == "PRTS":
                 marker = Status.PLAN
             if pos != "PUNCT":
-                future_auxiliary = lemma == "быть" and "futr" in grammemes
+                future_auxiliary = lemma in FUTURE_AUXILIARY and "futr" in grammemes
             if marker is not None:
                 found.append((index, marker, lemma in DESIGN_PLAN_WORDS))
         return cls(tuple(found), tuple(marks), tuple(item[0] for item in found))
@@ -327,7 +329,7 @@ def status_for(
     """
     if period is not None:
         target = document_year is None or period.sort_year >= document_year
-        if period.kind is PeriodKind.BY and target and not _has_near(tokens, position, {"уже"}, 3):
+        if period.kind is PeriodKind.BY and target and not _has_near(tokens, position, ALREADY, 3):
             return Status.PLAN
         if period.kind is PeriodKind.MONTHS:
             return Status.ACTUAL
@@ -426,7 +428,7 @@ def _marker(lemma: str, pos: str | None, grammemes: frozenset[str]) -> Status | 
 def _has_near(
     tokens: list[tuple[str, int, str | None, frozenset[str]]],
     position: int,
-    words: set[str],
+    words: frozenset[str],
     reach: int,
 ) -> bool:
     return any(

@@ -39,7 +39,15 @@ REPORTED_BY = re.compile(
 )
 
 CHANGE_BEFORE = re.compile(
-    r"\bна\s+(?:(?:более|менее|почти|около|свыше)\s+(?:чем\s+)?)?$", re.IGNORECASE
+    r"\b(?:"
+    + "|".join(map(re.escape, sorted(plain("subjects", "change", "before"))))
+    + r")\s+(?:(?:"
+    + "|".join(
+        re.escape(word).replace(r"\ ", r"\s+")
+        for word in sorted(plain("subjects", "change", "qualifiers"), key=len, reverse=True)
+    )
+    + r")\s+)?$",
+    re.IGNORECASE,
 )
 # Nouns that bring a new thing into a sentence: its figures are about that thing,
 # not about whatever the paragraph spoke of before.
@@ -57,6 +65,8 @@ ROUTE_PREPOSITIONS = plain("subjects", "route_prepositions")
 # A price is for an amount of something: "за тонну «орешка»", "уголь продается по …".
 PRICE_AMOUNTS = plain("subjects", "price", "amounts")
 SALE_VERBS = plain("subjects", "price", "sale_verbs")
+PER_PREPOSITIONS = plain("subjects", "price", "per_preposition")
+FUTURE_AUXILIARY = plain("modality", "grammar", "future_auxiliary")
 
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
@@ -361,7 +371,7 @@ def _priced_goods(tokens: list[AnalysedToken], text: str) -> str | None:
     """What a price is for: the goods after "за тонну" ("за тонну «орешка»" → "Орешек"),
     else the subject of a verb of selling ("шубаркольский уголь продается по …")."""
     for index, (lemma, *_) in enumerate(tokens):
-        if lemma in PRICE_AMOUNTS and index and tokens[index - 1][0] == "за":
+        if lemma in PRICE_AMOUNTS and index and tokens[index - 1][0] in PER_PREPOSITIONS:
             phrase = _phrase_after(tokens, index + 1, text)
             if phrase:
                 return phrase
@@ -550,7 +560,7 @@ def _per_noun(tokens: list[AnalysedToken]) -> str | None:
     "тонна угля обходится в 19 тыс. тг", "за тонну просят до 24 тыс. тенге"."""
     for index, (lemma, _offset, pos, grammemes) in enumerate(tokens):
         per = PER_UNIT_NOUNS.get(lemma)
-        after_for = index > 0 and tokens[index - 1][0] == "за"  # "за килограмм"
+        after_for = index > 0 and tokens[index - 1][0] in PER_PREPOSITIONS  # "за килограмм"
         if per and pos == "NOUN" and ("sing" in grammemes or after_for):
             return str(per)
     return None
@@ -563,7 +573,7 @@ def _has_past(tokens: list[AnalysedToken]) -> bool:
         if pos in {"VERB", "PRTS"} and "past" in grammemes and not future:
             return True
         if pos != "PUNCT":
-            future = lemma == "быть" and "futr" in grammemes
+            future = lemma in FUTURE_AUXILIARY and "futr" in grammemes
     return False
 
 

@@ -9,39 +9,43 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from bot.pipeline.lexicon import plain, terms
 from bot.pipeline.morph import analyzer, nominative, parses
 from bot.pipeline.numbers import NumberMention
-from bot.pipeline.vocabulary import word_map
+from bot.pipeline.vocabulary import normalise, word_map
 
 AnalysedToken = tuple[str, int, str | None, frozenset[str]]
+
+
+def _alternatives(phrases: Iterable[str]) -> str:
+    """Phrases as one regex group, longest first, matched as whole words."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    # any run of spaces between the words: "из  них" reads as "из них"
+    escaped = (re.escape(phrase).replace(r"\ ", r"\s+") for phrase in ordered)
+    return r"(?<!\w)(" + "|".join(escaped) + r")(?!\w)"
+
 
 # The dictionary form of a word: inflecting is slow, and the same words come back.
 _nominative = lru_cache(maxsize=50_000)(nominative)
 
 RATE_PHRASES: dict[str, str] = word_map("subjects", "per")
-RATE = re.compile(
-    r"(?<!\w)("
-    + "|".join(map(re.escape, sorted(RATE_PHRASES, key=len, reverse=True)))
-    + r")(?!\w)",
-    re.IGNORECASE,
-)
+RATE = re.compile(_alternatives(RATE_PHRASES), re.IGNORECASE)
 PART_MARKERS = plain("subjects", "parts", "markers")
-PART = re.compile(
-    r"(?<!\w)(?:"
-    + "|".join(map(re.escape, sorted(PART_MARKERS, key=len, reverse=True)))
-    + r")(?!\w)",
+PART = re.compile(_alternatives(PART_MARKERS), re.IGNORECASE)
+# "3 из них": a count of some of the things counted just before.
+OF_THEM_AFTER = re.compile(
+    r"\s*" + _alternatives(plain("subjects", "parts", "after")),
     re.IGNORECASE,
 )
-# "3 из них": a count of some of the things counted just before.
-OF_THEM_AFTER = re.compile(r"\s*из\s+(?:них|которых)\b", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[;.!?]|,\s|\s[—–]\s")
 # A range of one indicator: "5–10 %", "от 5 до 10 %", "30–40 пайызға".
 RANGE_DASH = re.compile(r"\s*[–—-]\s*")
-RANGE_WORDS = re.compile(r"\s+до\s+", re.IGNORECASE)
+RANGE_WORDS = re.compile(
+    r"\s+" + _alternatives(plain("subjects", "ranges", "joins")) + r"\s+", re.IGNORECASE
+)
 # Units whose time is in the unit itself.
 UNIT_RATES = {"/day": "day", "/h": "hour", "/year": "year", "/month": "month"}
 # How far after (and before) a figure a rate's words may stand.
@@ -70,11 +74,16 @@ def rate_of(text: str, mention: NumberMention) -> str | None:
     stop = CLAUSE_END.search(after)
     found = RATE.search(after, 0, stop.start() if stop else len(after))
     if found:
-        return str(RATE_PHRASES[found.group(1).lower()])
+        return _rate(found.group(1))
     before = text[max(0, mention.start - RATE_REACH_BEFORE) : mention.start]
     stops = list(CLAUSE_END.finditer(before))
     found = RATE.search(before, stops[-1].end() if stops else 0)
-    return str(RATE_PHRASES[found.group(1).lower()]) if found else None
+    return _rate(found.group(1)) if found else None
+
+
+def _rate(phrase: str) -> str | None:
+    per = RATE_PHRASES.get(" ".join(normalise(phrase).split()))
+    return str(per) if per else None
 
 
 def ranges(text: str, mentions: Sequence[NumberMention]) -> dict[int, int]:
