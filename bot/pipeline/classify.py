@@ -34,7 +34,8 @@ PERCENT_TOPICS: list[tuple[frozenset[str], Topic]] = [
 PRICE_WORDS = terms("measures", "price")
 # What a sum of money is, by the words near it (checked in order).
 MONEY_METRICS: list[tuple[frozenset[str], Metric]] = [
-    (terms("measures", key), Metric(key)) for key in entry("measures", "money_order")
+    (terms("measures", *key.split(".")), Metric(key.split(".")[0]))
+    for key in entry("measures", "money_order")
 ]
 GROWTH_WORDS = terms("measures", "growth")
 SHARE_WORDS = terms("measures", "share")

@@ -60,6 +60,8 @@ MEASURE_NOUNS = frozenset().union(
     ),
     plain("subjects", "objects", "heads"),
 )
+# Counts of people and jobs: the noun ("человек", "рабочее место") is the unit itself.
+PEOPLE_UNITS = frozenset({"jobs", "people"})
 # Things, not materials: a plant or a project is the subject, never the object.
 NOT_OBJECTS = plain("subjects", "facility_nouns") | plain("subjects", "referring_nouns")
 
@@ -172,7 +174,7 @@ def _counted(
     tokens: Sequence[AnalysedToken], position: int, mention: NumberMention, text: str
 ) -> str | None:
     """The counted noun of a count, with the adjective that tells its kind."""
-    if not mention.noun or " " in mention.noun:
+    if not mention.noun or " " in mention.noun or mention.unit in PEOPLE_UNITS:
         return None
     adjectives = []
     for lemma, offset, pos, _g in tokens[position + 1 : position + 3]:

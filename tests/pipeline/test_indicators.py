@@ -174,3 +174,10 @@ def test_a_part_of_a_plan_is_planned() -> None:
     )
     assert part.part_of == 0
     assert pool.status is part.status is Status.PLAN
+
+
+def test_money_put_into_a_project_is_investment_and_its_price_tag_is_cost() -> None:
+    invested = only("Холдинг намерен вложить в проект 120 млн долларов.")
+    cost = only("Стоимость проекта оценивается в 45 млрд тенге.")
+    assert (invested.metric, cost.metric) == ("investment", "project_cost")
+    assert invested.status is cost.status is Status.PLAN
