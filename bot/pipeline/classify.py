@@ -44,8 +44,10 @@ RATE_WORDS = terms("measures", "rate")
 MOVED_WORDS = terms("measures", "cargo") | terms("measures", "shipments")
 TRANSIT_WORDS = terms("measures", "transit")
 STOCK_WORDS = terms("measures", "stock")
+VOLUME_WORDS = terms("measures", "volume")
 STORAGE_WORDS = terms("measures", "storage_capacity")
 RESERVE_WORDS = terms("measures", "reserves")
+DEPOSIT_WORDS = terms("measures", "reserves", "deposits")
 CAPACITY_WORDS = terms("measures", "capacity")
 YIELD_WORDS = terms("measures", "yield")
 STAFF_WORDS = terms("measures", "staff")
@@ -257,7 +259,8 @@ def _tonnes_metric(words: frozenset[str], near: frozenset[str]) -> Metric:
         return Metric.SHIPMENTS
     if near & MOVED_WORDS or words & MOVED_WORDS:
         return Metric.CARGO
-    if near & RESERVE_WORDS:
+    in_ground = bool(near & STOCK_WORDS and words & DEPOSIT_WORDS)
+    if (near & RESERVE_WORDS or in_ground) and not near & VOLUME_WORDS:
         return Metric.RESERVES
     if near & CAPACITY_WORDS:
         return Metric.CAPACITY

@@ -184,7 +184,9 @@ def extract_from_lines(
                     document_year,
                     # the machines a facility has or will have describe it, like its capacity
                     design=metric in DESIGN_METRICS
-                    or (mention.unit == "units" and metric is Metric.COUNT),
+                    or (mention.unit == "units" and metric is Metric.COUNT)
+                    # "жылына … өндіріледі": a Kazakh present-future with a rate is habitual
+                    or (kazakh and rate_of(sentence.text, mention) is not None),
                     kazakh=kazakh,
                     markers=markers,
                 )

@@ -181,3 +181,20 @@ def test_money_put_into_a_project_is_investment_and_its_price_tag_is_cost() -> N
     cost = only("Стоимость проекта оценивается в 45 млрд тенге.")
     assert (invested.metric, cost.metric) == ("investment", "project_cost")
     assert invested.status is cost.status is Status.PLAN
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Идут переговоры о строительстве ветропарка мощностью 250 МВт.",
+        "Рассматривается возможность запуска линии мощностью 80 тыс. тонн в год.",
+    ],
+)
+def test_capacity_still_under_talks_is_a_plan(sentence: str) -> None:
+    assert only(sentence).status is Status.PLAN
+
+
+def test_mined_from_a_deposit_is_output_and_held_in_it_is_reserves() -> None:
+    mined = only("На месторождении ежегодно добывают 3 млн тонн руды.")
+    held = only("Запасы угля на месторождении превышают 90 млн тонн.")
+    assert (mined.metric, held.metric) == ("volume", "reserves")

@@ -71,3 +71,8 @@ def test_kazakh_words_read_as_the_stems_of_the_tables() -> None:
 def test_a_range_does_not_end_the_clause() -> None:
     sentence = "Жабдықтың үлесі 50–60 пайызға жетеді деп күтілуде."
     assert status_of(sentence, "50") is Status.PLAN
+
+
+def test_a_kazakh_rate_with_a_present_future_verb_is_what_is_done() -> None:
+    fact = only("Кеніште жылына 4 млн тонна көмір өндіріледі.")
+    assert (fact.per, fact.status, fact.topic) == ("year", Status.ACTUAL, Topic.PRODUCTION)
