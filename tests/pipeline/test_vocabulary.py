@@ -21,5 +21,5 @@ def test_missing_entry_names_the_path() -> None:
     names = list(all_vocabularies())
     if not names:
         pytest.skip("no vocabulary files yet")
-    with pytest.raises(VocabularyError, match="no.such"):
+    with pytest.raises(VocabularyError, match=r"no\.such"):
         entry(names[0], "no", "such")
