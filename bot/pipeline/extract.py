@@ -204,6 +204,17 @@ def extract_from_lines(
                     and (main.entity or sentence.paragraph == opening)
                 ):
                     carried = main
+            clause = _clause_of(sentence.text, mention)
+            clause_tokens = tokens[
+                bisect_left(offsets, clause[0]) : bisect_left(offsets, clause[1])
+            ]
+            clause_lemmas = frozenset(t[0] for t in clause_tokens if t[2] != "PUNCT")
+            # "…, а всего по области создано 2 800 мест": a clause that speaks of the
+            # region and names nothing else gives its figures to the region
+            region_clause = bool(clause_lemmas & REGION_WORDS) and not any(
+                entity.kind not in GENERAL_KINDS
+                for offset, entity in _entities_within(entity_offsets, clause)
+            )
             subject = _subject_for(
                 mention,
                 entity_offsets,
@@ -214,6 +225,8 @@ def extract_from_lines(
                 position=position,
                 previous=previous,
                 referred=referred,
+                clause=clause,
+                region_clause=region_clause,
             )
             subject = _sector_of(subject, tokens, position, gazetteer)
             if metric is Metric.PRICE and (
@@ -232,7 +245,8 @@ def extract_from_lines(
             entity = subject.entity
             topic = topic_for(
                 unit,
-                context,
+                # the region's clause is read alone: the zone named in the other one is not its
+                clause_lemmas | frozenset(t[0] for t in lead_tokens) if region_clause else context,
                 subject_kind=entity.kind if entity else None,
                 subject_topic=entity.topic if entity else None,
                 metric=metric,
@@ -319,6 +333,40 @@ def _sector_of(
         if sector:
             return _Subject(f"{entity.name_ru} ({sector})", entity)
     return subject
+
+
+# Where one clause of a sentence ends and another begins: a semicolon, or a comma before
+# a conjunction of contrast ("…, а всего по области …", "…, тогда как …", "…, ал …").
+CLAUSE_BREAK = re.compile(
+    r";|,\s*"
+    + "(?:"
+    + "|".join(
+        re.escape(word).replace(r"\ ", r"\s+")
+        for word in sorted(plain("subjects", "clause_conjunctions"), key=len, reverse=True)
+    )
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+# How far around a figure its clause is looked for.
+CLAUSE_REACH = 200
+
+
+def _entities_within(
+    entities: list[tuple[int, Entity]], span: tuple[int, int]
+) -> list[tuple[int, Entity]]:
+    """The named things whose names start inside `span` (entities come in text order)."""
+    starts = [offset for offset, _ in entities]
+    return entities[bisect_left(starts, span[0]) : bisect_left(starts, span[1])]
+
+
+def _clause_of(text: str, mention: NumberMention) -> tuple[int, int]:
+    """The offsets of the clause that holds the figure, within the sentence."""
+    low = max(0, mention.start - CLAUSE_REACH)
+    start = low
+    for found in CLAUSE_BREAK.finditer(text, low, mention.start):
+        start = found.start()
+    after = CLAUSE_BREAK.search(text, mention.end, mention.end + CLAUSE_REACH)
+    return start, after.start() if after else min(len(text), mention.end + CLAUSE_REACH)
 
 
 # How many facts back a part looks for its whole.
@@ -639,14 +687,26 @@ def _subject_for(
     position: int,
     previous: _Subject | None = None,
     referred: _Subject | None = None,
+    clause: tuple[int, int] | None = None,
+    region_clause: bool = False,
 ) -> _Subject:
     """The figure's subject: a named thing near it, the thing the sentence points back
     at, a thing the sentence introduces, what the paragraph or the article is about, a
     name in quotes, a town, the region."""
     specific = [(offset, e) for offset, e in entities if e.kind not in GENERAL_KINDS]
+    if clause is not None:
+        # a thing named in the figure's own clause comes before one named in another
+        own = [(o, e) for o, e in _entities_within(entities, clause) if e.kind not in GENERAL_KINDS]
+        specific = own or ([] if region_clause else specific)
     if specific:
         _, entity = min(specific, key=lambda item: _distance(item[0], mention))
         return _Subject(entity.name_ru, entity)
+    if region_clause:
+        towns = _entities_within(entities, clause) if clause else []
+        place = min(towns, key=lambda item: _distance(item[0], mention))[1] if towns else None
+        region = place or gazetteer.get(REGION_KEY)
+        if region is not None:
+            return _Subject(region.name_ru, region)
     if referred is not None:
         return referred
     introduced = _facility_before(tokens, position, mention, text)

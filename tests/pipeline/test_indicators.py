@@ -198,3 +198,21 @@ def test_mined_from_a_deposit_is_output_and_held_in_it_is_reserves() -> None:
     mined = only("На месторождении ежегодно добывают 3 млн тонн руды.")
     held = only("Запасы угля на месторождении превышают 90 млн тонн.")
     assert (mined.metric, held.metric) == ("volume", "reserves")
+
+
+def test_a_region_clause_gives_its_figure_to_the_region() -> None:
+    zone, region = facts_of(
+        "В индустриальной зоне «Сарань» запущено 4 цеха, а всего по области за год "
+        "создано 3 100 рабочих мест."
+    )
+    assert zone.entity_key != "karaganda_region"
+    assert (region.entity_key, region.topic) == ("karaganda_region", Topic.JOBS)
+
+
+def test_a_company_and_the_region_in_two_clauses_keep_their_own_figures() -> None:
+    company, region = facts_of(
+        "Qarmet нарастил выпуск проката на 6%, тогда как в целом по региону "
+        "производство выросло на 1,8%."
+    )
+    assert company.entity_key == "qarmet"
+    assert region.entity_key == "karaganda_region"
