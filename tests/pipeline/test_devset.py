@@ -13,8 +13,8 @@ DEVSET = default_devset()
 # recall, strict precision, topic, status, subject: floors overall and per language
 # (Kazakh recall and precision wait on the Kazakh units: "теңге", "мың", "пайыз".)
 FLOORS = {
-    "all": (0.72, 0.76, 0.95, 0.95, 0.78),
-    "ru": (0.79, 0.80, 0.95, 0.95, 0.78),
+    "all": (0.72, 0.76, 0.95, 0.95, 0.8),
+    "ru": (0.79, 0.8, 0.95, 0.95, 0.8),
     "kk": (0.2, 0.3, 0.9, 0.9, 0.9),
 }
 
