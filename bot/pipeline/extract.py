@@ -136,14 +136,14 @@ def extract_from_lines(
         context = lemmas | frozenset(t[0] for t in lead_tokens)
         # a list item is read after the line that leads it: a marker there covers it
         status_tokens = lead_tokens + tokens if LIST_SCOPE else tokens
-        markers = Markers.of(status_tokens)
+        mentions = find_numbers(sentence.text, context, before=last_mention)
+        # what holds for all the sentence's figures, found once (and only if it has any)
+        markers = Markers.of(status_tokens) if mentions else Markers.of([])
         kazakh = is_kazakh(sentence.text)
         offsets = [token[1] for token in tokens]
-        past = _has_past(tokens)
-        # what the sentence's prices are for, found once for all its figures
+        past = bool(mentions) and _has_past(tokens)
         priced_goods: str | EllipsisType | None = ...
         per_noun: str | EllipsisType | None = ...
-        mentions = find_numbers(sentence.text, context, before=last_mention)
         periods = find_periods(sentence.text, document_year)
         if not periods and sentence.lead:
             periods = [
@@ -228,7 +228,7 @@ def extract_from_lines(
                 clause=clause,
                 region_clause=region_clause,
             )
-            subject = _sector_of(subject, tokens, position, gazetteer)
+            subject = _sector_of(subject, tokens, position, lemmas)
             if metric is Metric.PRICE and (
                 subject.entity is None or subject.entity.kind in GENERAL_KINDS
             ):
@@ -318,15 +318,16 @@ def extract_from_lines(
 # A sector word this many tokens before a figure (or a few after) makes it the sector's.
 SECTOR_REACH = 15
 SECTORS: dict[str, str] = word_map("subjects", "sectors")
+SECTOR_LEMMAS = frozenset(SECTORS)
 
 
 def _sector_of(
-    subject: _Subject, tokens: list[AnalysedToken], position: int, gazetteer: Gazetteer
+    subject: _Subject, tokens: list[AnalysedToken], position: int, lemmas: frozenset[str]
 ) -> _Subject:
     """A region's figure whose clause names a sector ("в машиностроении области
     произведено …") is the sector's: the region with the sector beside its name."""
     entity = subject.entity
-    if entity is None or entity.kind != "region":
+    if entity is None or entity.kind != "region" or not SECTOR_LEMMAS & lemmas:
         return subject
     for lemma, *_ in tokens[max(0, position - SECTOR_REACH) : position + 5]:
         sector = SECTORS.get(lemma)

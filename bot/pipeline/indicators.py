@@ -37,7 +37,7 @@ PART_MARKERS = plain("subjects", "parts", "markers")
 PART = re.compile(_alternatives(PART_MARKERS), re.IGNORECASE)
 # "3 из них": a count of some of the things counted just before.
 OF_THEM_AFTER = re.compile(
-    r"\s*" + _alternatives(plain("subjects", "parts", "after")),
+    r"\d(?:[\d\s.,]*\d)?\s*" + _alternatives(plain("subjects", "parts", "after")),
     re.IGNORECASE,
 )
 CLAUSE_END = re.compile(r"[;.!?]|,\s|\s[—–]\s")
@@ -106,14 +106,9 @@ def ranges(text: str, mentions: Sequence[NumberMention]) -> dict[int, int]:
 def is_part(text: str, mention: NumberMention, clause_start: int) -> bool:
     """The figure counts a part of a whole stated before it: "в том числе 120 — в
     промышленности", "из них 300 млрд", "оның ішінде 40", "3 из них"."""
-    if OF_THEM_AFTER.match(text, mention.number_start + len(_digits(text, mention))):
+    if OF_THEM_AFTER.match(text, mention.number_start, mention.end + 30):
         return True
     return PART.search(text, clause_start, mention.start) is not None
-
-
-def _digits(text: str, mention: NumberMention) -> str:
-    match = re.match(r"[\d\s.,]*\d", text[mention.number_start : mention.number_start + 40])
-    return match.group() if match else ""
 
 
 def object_of(
