@@ -14,7 +14,7 @@ from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
 from bot.pipeline.classify import Markers, metric_for, status_for, topic_for, zone_context
-from bot.pipeline.indicators import PART, is_part, object_of, ranges, rate_of
+from bot.pipeline.indicators import PART, Rates, is_part, object_of, ranges
 from bot.pipeline.lexicon import is_kazakh, kazakh_stem, kazakh_tense, plain
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
@@ -142,6 +142,8 @@ def extract_from_lines(
         kazakh = is_kazakh(sentence.text)
         offsets = [token[1] for token in tokens]
         past = bool(mentions) and _has_past(tokens)
+        rates = Rates.of(sentence.text) if mentions else Rates.of("")
+        breaks = _clause_breaks(sentence.text) if mentions else []
         priced_goods: str | EllipsisType | None = ...
         per_noun: str | EllipsisType | None = ...
         periods = find_periods(sentence.text, document_year)
@@ -186,7 +188,7 @@ def extract_from_lines(
                     design=metric in DESIGN_METRICS
                     or (mention.unit == "units" and metric is Metric.COUNT)
                     # "жылына … өндіріледі": a Kazakh present-future with a rate is habitual
-                    or (kazakh and rate_of(sentence.text, mention) is not None),
+                    or (kazakh and rates.rate_of(mention) is not None),
                     kazakh=kazakh,
                     markers=markers,
                 )
@@ -204,7 +206,7 @@ def extract_from_lines(
                     and (main.entity or sentence.paragraph == opening)
                 ):
                     carried = main
-            clause = _clause_of(sentence.text, mention)
+            clause = _clause_of(breaks, len(sentence.text), mention)
             clause_tokens = tokens[
                 bisect_left(offsets, clause[0]) : bisect_left(offsets, clause[1])
             ]
@@ -282,7 +284,7 @@ def extract_from_lines(
                         else object_of(tokens, offsets, position, mention, sentence.text),
                         per="year"
                         if period is not None and period.kind is PeriodKind.PER_YEAR
-                        else rate_of(sentence.text, mention),
+                        else rates.rate_of(mention),
                         value_max=canonical(high.value) if high is not None else None,
                     ),
                     subject,
@@ -346,7 +348,6 @@ CLAUSE_BREAK = re.compile(
         for word in sorted(plain("subjects", "clause_conjunctions"), key=len, reverse=True)
     )
     + r")(?!\w)",
-    re.IGNORECASE,
 )
 # How far around a figure its clause is looked for.
 CLAUSE_REACH = 200
@@ -360,14 +361,19 @@ def _entities_within(
     return entities[bisect_left(starts, span[0]) : bisect_left(starts, span[1])]
 
 
-def _clause_of(text: str, mention: NumberMention) -> tuple[int, int]:
-    """The offsets of the clause that holds the figure, within the sentence."""
-    low = max(0, mention.start - CLAUSE_REACH)
-    start = low
-    for found in CLAUSE_BREAK.finditer(text, low, mention.start):
-        start = found.start()
-    after = CLAUSE_BREAK.search(text, mention.end, mention.end + CLAUSE_REACH)
-    return start, after.start() if after else min(len(text), mention.end + CLAUSE_REACH)
+def _clause_breaks(text: str) -> list[int]:
+    """Where the sentence's clauses break, found once for all its figures."""
+    return [found.start() for found in CLAUSE_BREAK.finditer(normalise(text))]
+
+
+def _clause_of(breaks: list[int], length: int, mention: NumberMention) -> tuple[int, int]:
+    """The offsets of the clause that holds the figure, within the sentence (at most
+    CLAUSE_REACH characters to either side)."""
+    index = bisect_left(breaks, mention.start)
+    start = breaks[index - 1] if index else 0
+    after = bisect_left(breaks, mention.end)
+    end = breaks[after] if after < len(breaks) else length
+    return max(start, mention.start - CLAUSE_REACH), min(end, mention.end + CLAUSE_REACH)
 
 
 # How many facts back a part looks for its whole.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.pipeline.lexicon import plain, terms
@@ -32,7 +33,7 @@ def _alternatives(phrases: Iterable[str]) -> str:
 _nominative = lru_cache(maxsize=50_000)(nominative)
 
 RATE_PHRASES: dict[str, str] = word_map("subjects", "per")
-RATE = re.compile(_alternatives(RATE_PHRASES), re.IGNORECASE)
+RATE = re.compile(_alternatives(RATE_PHRASES))
 PART_MARKERS = plain("subjects", "parts", "markers")
 PART = re.compile(_alternatives(PART_MARKERS), re.IGNORECASE)
 # "3 из них": a count of some of the things counted just before.
@@ -66,21 +67,52 @@ PEOPLE_UNITS = frozenset({"jobs", "people"})
 NOT_OBJECTS = plain("subjects", "facility_nouns") | plain("subjects", "referring_nouns")
 
 
-def rate_of(text: str, mention: NumberMention) -> str | None:
-    """ "year", "day", "hour", … when the figure is a rate: "200 тыс. тонн стали в год",
-    "ежесуточно 35 вагонов", "тәулігіне 800 вагон"."""
-    for suffix, per in UNIT_RATES.items():
-        if mention.unit.endswith(suffix):
-            return per
-    after = text[mention.end : mention.end + RATE_REACH_AFTER]
-    stop = CLAUSE_END.search(after)
-    found = RATE.search(after, 0, stop.start() if stop else len(after))
-    if found:
-        return _rate(found.group(1))
-    before = text[max(0, mention.start - RATE_REACH_BEFORE) : mention.start]
-    stops = list(CLAUSE_END.finditer(before))
-    found = RATE.search(before, stops[-1].end() if stops else 0)
-    return _rate(found.group(1)) if found else None
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """A sentence's rate phrases and clause ends, found in one pass, so that each figure
+    asks for its rate without reading the sentence again."""
+
+    phrases: tuple[tuple[int, int, str], ...]  # start, end, per
+    starts: tuple[int, ...]
+    stops: tuple[int, ...]  # offsets of clause ends
+
+    @classmethod
+    def of(cls, text: str) -> Rates:
+        folded = normalise(text)  # one letter for one letter: offsets stay
+        phrases = tuple(
+            (found.start(), found.end(), per)
+            for found in RATE.finditer(folded)
+            if (per := _rate(found.group(1))) is not None
+        )
+        stops = tuple(found.start() for found in CLAUSE_END.finditer(text))
+        return cls(phrases, tuple(start for start, _, _ in phrases), stops)
+
+    def rate_of(self, mention: NumberMention) -> str | None:
+        """ "year", "day", "hour", … when the figure is a rate: "200 тыс. тонн стали в
+        год", "ежесуточно 35 вагонов", "тәулігіне 800 вагон"."""
+        for suffix, per in UNIT_RATES.items():
+            if mention.unit.endswith(suffix):
+                return per
+        index = bisect_left(self.starts, mention.end)
+        if index < len(self.phrases):
+            start, _end, per = self.phrases[index]
+            if start - mention.end <= RATE_REACH_AFTER and not self._stop_between(
+                mention.end, start
+            ):
+                return per
+        if index:
+            start, end, per = self.phrases[index - 1]
+            if (
+                end <= mention.start
+                and mention.start - start <= RATE_REACH_BEFORE
+                and not self._stop_between(end, mention.start)
+            ):
+                return per
+        return None
+
+    def _stop_between(self, low: int, high: int) -> bool:
+        index = bisect_left(self.stops, low)
+        return index < len(self.stops) and self.stops[index] < high
 
 
 def _rate(phrase: str) -> str | None:
