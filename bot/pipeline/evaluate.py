@@ -78,7 +78,8 @@ class Score:
             f"recall {self.recall:.3f} ({self.matched} of {self.gold} gold), "
             f"precision {self.precision:.3f} ({self.extracted_matched} of {self.extracted}); "
             f"topic {self.topic_accuracy:.3f}, status {self.status_accuracy:.3f}, "
-            f"subject {self.subject_accuracy:.3f}"
+            f"subject {self.subject_accuracy:.3f}; found with the right topic "
+            f"{self.topic_recall:.3f}"
         )
 
 
