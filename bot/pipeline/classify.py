@@ -217,6 +217,12 @@ def metric_for(
         return Metric.GROWTH
     if unit == "jobs":
         return Metric.STAFF if near & STAFF_WORDS and not near & JOB_PLACE_WORDS else Metric.JOBS
+    if unit == "people":
+        # "персонал — 2 000 человек"; "пассажиропоток — 900 тыс. человек"
+        if near & STAFF_WORDS:
+            return Metric.STAFF
+        if near & THROUGHPUT_WORDS:
+            return Metric.THROUGHPUT
     if unit == "projects":
         return Metric.PROJECTS
     if unit == "participants":

@@ -174,8 +174,8 @@ def _genitive_of_measure(tokens: Sequence[AnalysedToken], position: int, text: s
 
 
 def _genitive_phrase(tokens: Sequence[AnalysedToken], start: int, text: str) -> str | None:
-    words: list[str] = []
     skipped: str | None = None
+    adjectives: list[str] = []
     for lemma, offset, pos, _grammemes in tokens[start : start + 5]:
         if pos == "PUNCT" and lemma in {"«", "»", '"'}:
             continue
@@ -183,18 +183,19 @@ def _genitive_phrase(tokens: Sequence[AnalysedToken], start: int, text: str) -> 
             break
         word = _word_at(text, offset)
         readings = {(parse[0], parse[1]) for parse in parses(word) if "gent" in parse[2]}
-        if any(kind in {"ADJF", "PRTF"} for _, kind in readings):
-            words.append(_nominative(word).lower())
+        adjective = next((lemma for lemma, kind in readings if kind in {"ADJF", "PRTF"}), None)
+        if adjective is not None:
+            adjectives.append(adjective)
             continue
         nouns = [noun for noun, kind in readings if kind == "NOUN"]
-        if nouns and nouns[0] in MEASURE_NOUNS and not words:
+        if nouns and nouns[0] in MEASURE_NOUNS and not adjectives:
             skipped = _nominative(word).lower()
             continue  # "объём производства стали": the chain goes on to the material
         if nouns and nouns[0] not in NOT_OBJECTS:
-            words.append(_nominative(word).lower())
-            return " ".join(words)
+            noun = _nominative(word).lower()
+            return " ".join([*(_agreeing(a, noun) for a in adjectives), noun])
         break
-    return None if words else skipped
+    return None if adjectives else skipped
 
 
 def _counted(
@@ -218,14 +219,19 @@ def _counted(
 
 @lru_cache(maxsize=10_000)
 def _agreeing(adjective: str, noun: str) -> str:
-    """The adjective in the gender of the noun ("крупный" + "предприятие" → "крупное")."""
-    noun_parse = parses(noun)[0]
-    gender = next((g for g in ("masc", "femn", "neut") if g in noun_parse[2]), None)
-    if gender is None:
-        return adjective
+    """The adjective in the gender and number of the noun ("крупный" + "предприятие" →
+    "крупное", "стальной" + "трубы" → "стальные")."""
+    noun_parse = next((p for p in parses(noun) if "nomn" in p[2]), parses(noun)[0])
+    if "plur" in noun_parse[2]:
+        grammemes = {"plur", "nomn"}
+    else:
+        gender = next((g for g in ("masc", "femn", "neut") if g in noun_parse[2]), None)
+        if gender is None:
+            return adjective
+        grammemes = {gender, "sing", "nomn"}
     for parse in analyzer().parse(adjective):
         if parse.tag.POS == "ADJF":
-            inflected = parse.inflect({gender, "sing", "nomn"})
+            inflected = parse.inflect(grammemes)
             return inflected.word if inflected else adjective
     return adjective
 

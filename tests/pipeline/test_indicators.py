@@ -216,3 +216,15 @@ def test_a_company_and_the_region_in_two_clauses_keep_their_own_figures() -> Non
     )
     assert company.entity_key == "qarmet"
     assert region.entity_key == "karaganda_region"
+
+
+def test_people_counted_as_staff_or_as_passengers() -> None:
+    staff = only("Компания доведет численность персонала до 3 500 человек к 2028 году.")
+    passengers = only("Пассажиропоток вокзала превысил 640 тыс. человек.")
+    assert (staff.metric, staff.topic, staff.status) == ("staff", Topic.JOBS, Status.PLAN)
+    assert (passengers.metric, passengers.topic) == ("throughput", Topic.CARGO)
+
+
+def test_an_object_keeps_its_adjective_in_agreement() -> None:
+    fact = only("Склады приняли 70 тыс. тонн минеральных удобрений.")
+    assert fact.object == "минеральные удобрения"
