@@ -75,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
     if command == "evaluate":
+        logging.getLogger().setLevel(logging.WARNING)  # the score, not the pipeline's chatter
         from bot.pipeline.evaluate import run_evaluate
 
         return run_evaluate(

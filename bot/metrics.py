@@ -13,7 +13,8 @@ from enum import StrEnum
 class Metric(StrEnum):
     INVESTMENT = "investment"  # money invested or to be invested
     FIXED_CAPITAL_INVESTMENT = "fixed_capital_investment"  # инвестиции в основной капитал
-    PROJECT_COST = "project_cost"  # cost of a project or a set of projects
+    PROJECT_COST = "project_cost"  # cost of one project
+    PROJECTS_COST = "projects_cost"  # cost of a pool or list of projects together
     OUTPUT_VALUE = "output_value"  # value of goods produced (tenge)
     REVENUE = "revenue"  # budget, tax, fund income, exports value
     PRICE = "price"  # price of a unit of goods

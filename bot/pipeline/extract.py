@@ -71,6 +71,7 @@ FUTURE_AUXILIARY = plain("modality", "grammar", "future_auxiliary")
 # Figures that only a region has: they never inherit a paragraph's subject.
 REGION_METRICS = frozenset({Metric.RATE, Metric.FIXED_CAPITAL_INVESTMENT})
 # What a thing is built for: its figures describe it, whatever the tense.
+COST_METRICS = frozenset({Metric.PROJECT_COST, Metric.PROJECTS_COST})
 # What is in the ground is stated, not planned: "запасы оцениваются в 15 млн тонн".
 DESIGN_METRICS = frozenset({Metric.CAPACITY, Metric.POWER, Metric.RESERVES})
 SECTOR_WORDS = plain("subjects", "sector_words")
@@ -174,6 +175,8 @@ def extract_from_lines(
                 CHANGE_BEFORE.search(sentence.text[max(0, mention.start - 40) : mention.start])
             )
             metric = metric_for(mention.unit, mention.noun, context, window, change=change)
+            if metric is Metric.PROJECT_COST and any(m.unit == "projects" for m in mentions):
+                metric = Metric.PROJECTS_COST  # the sum of the projects the sentence counts
             if mention.change_from:
                 status = Status.ACTUAL
             elif mention.change_to:
@@ -238,7 +241,7 @@ def extract_from_lines(
                     _priced_goods(tokens, sentence.text) if priced_goods is ... else priced_goods
                 )
                 subject = _Subject(goods, None) if goods else subject
-            if metric is Metric.PROJECT_COST and status is Status.ACTUAL and not past:
+            if metric in COST_METRICS and status is Status.ACTUAL and not past:
                 status = Status.PLAN  # what a project "стоит" is the cost of what is to be built
             unit = mention.unit
             if metric is Metric.PRICE and "/" not in unit:

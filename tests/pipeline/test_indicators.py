@@ -228,3 +228,17 @@ def test_people_counted_as_staff_or_as_passengers() -> None:
 def test_an_object_keeps_its_adjective_in_agreement() -> None:
     fact = only("Склады приняли 70 тыс. тонн минеральных удобрений.")
     assert fact.object == "минеральные удобрения"
+
+
+def test_the_cost_of_a_pool_of_projects_is_not_one_projects_cost() -> None:
+    pool = facts_of(
+        "До 2030 года планируется реализовать 64 проекта общей стоимостью 2,2 трлн тенге."
+    )
+    cost = next(fact for fact in pool if fact.unit == "KZT")
+    assert (cost.metric, cost.topic, cost.status) == (
+        "projects_cost",
+        Topic.INVESTMENTS,
+        Status.PLAN,
+    )
+    single = only("Стоимость нового завода составит 14 млрд тенге.")
+    assert single.metric == "project_cost"
