@@ -14,7 +14,7 @@ from bot.domain import ExtractedFact, Period, PeriodKind, Status
 from bot.gazetteer import Entity, Gazetteer
 from bot.metrics import Metric
 from bot.pipeline.classify import Markers, metric_for, status_for, topic_for, zone_context
-from bot.pipeline.indicators import PART, Rates, is_part, object_of, ranges
+from bot.pipeline.indicators import Rates, is_part, object_of, part_marks, ranges
 from bot.pipeline.lexicon import is_kazakh, kazakh_stem, kazakh_tense, plain
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines
@@ -145,6 +145,7 @@ def extract_from_lines(
         past = bool(mentions) and _has_past(tokens)
         rates = Rates.of(sentence.text) if mentions else Rates.of("")
         breaks = _clause_breaks(sentence.text) if mentions else []
+        marks = part_marks(sentence.text) if mentions else []
         priced_goods: str | EllipsisType | None = ...
         per_noun: str | EllipsisType | None = ...
         periods = find_periods(sentence.text, document_year)
@@ -258,14 +259,15 @@ def extract_from_lines(
                 noun=mention.noun,
                 in_zone=story_in_zone and not regional and _is_project(subject),
             )
-            part = is_part(sentence.text, mention, mentions[index - 1].end if index else 0) or (
+            low = mentions[index - 1].end if index else 0
+            part = is_part(sentence.text, mention, marks, low) or (
                 part_before and index > 0 and mentions[index - 1].unit == mention.unit
             )
             part_before = part
             high = mentions[spans[index]] if index in spans else None
             position_here = sentence.start + mention.start
             placed_here.append(
-                (position_here, _part_anchor(sentence, mention, index, mentions) if part else None)
+                (position_here, _part_anchor(sentence, mention, marks, low) if part else None)
             )
             facts_here.append(
                 (
@@ -383,16 +385,15 @@ def _clause_of(breaks: list[int], length: int, mention: NumberMention) -> tuple[
 WHOLE_REACH = 12
 
 
-def _part_anchor(
-    sentence: Sentence, mention: NumberMention, index: int, mentions: list[NumberMention]
-) -> int:
+def _part_anchor(sentence: Sentence, mention: NumberMention, marks: list[int], low: int) -> int:
     """Where the whole of a part must stand before: the marker ("в том числе", "из них")
-    before the figure, else the figure itself ("3 из них")."""
-    low = mentions[index - 1].end if index else 0
-    found = PART.search(sentence.text, low, mention.start)
-    if found is None and index:
-        found = PART.search(sentence.text, 0, mention.start)
-    return sentence.start + (found.start() if found else mention.start)
+    before the figure (the nearest after the figure before it, else any), else the
+    figure itself ("3 из них")."""
+    index = bisect_left(marks, low)
+    if index < len(marks) and marks[index] < mention.start:
+        return sentence.start + marks[index]
+    before = bisect_left(marks, mention.start)
+    return sentence.start + (marks[before - 1] if before else mention.start)
 
 
 def _whole_of(
