@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.domain import Period, PeriodKind, Status, Topic
-from bot.metrics import Metric
+from bot.domain.metrics import Metric
 from bot.pipeline.lexicon import plain, terms
 from bot.pipeline.vocabulary import entry, vocabulary
 

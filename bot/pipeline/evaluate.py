@@ -18,7 +18,7 @@ from typing import Any
 
 from bot import PROJECT_ROOT
 from bot.domain import ExtractedFact
-from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import load_manifest, read_document
 from bot.pipeline.ingest import analyse
 

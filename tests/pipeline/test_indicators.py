@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.domain import ExtractedFact, Status, Topic
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain import ExtractedFact, Status, Topic
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.classify import status_for
 from bot.pipeline.extract import _analyse, extract_facts
 

@@ -3,7 +3,7 @@ long line with many figures is read in time proportional to its length."""
 
 from __future__ import annotations
 
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
 
 

@@ -4,7 +4,7 @@ topic and its Russian and Kazakh labels, and the file names no measure the code 
 from __future__ import annotations
 
 from bot.domain import Topic
-from bot.metrics import Metric
+from bot.domain.metrics import Metric
 from bot.pipeline.lexicon import kazakh_stem, terms
 from bot.pipeline.measures import measure_label, measure_rows
 from bot.pipeline.vocabulary import entry
