@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|ingest|fetch|digest|facts|charts] ...`."""
+"""Command line: `python -m bot [run|migrate|ingest|fetch|reindex|digest|facts|charts|evaluate] ...`."""
 
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     charts.add_argument("--out", required=True, help="folder for the PNG files")
     charts.add_argument("--language", help="only this language: ru or kk (default: both)")
     charts.add_argument("--db", help="database URL (default: DATABASE_URL)")
+
+    evaluate = commands.add_parser("evaluate", help="score the fact pipeline on a gold set")
+    evaluate.add_argument("folder", nargs="?", help="documents and gold.json (default: dev set)")
+    evaluate.add_argument("--gold", help="gold file (default: FOLDER/gold.json)")
     return parser
 
 
@@ -78,6 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.app.cli.ingest import run_facts
 
         return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
+    if command == "evaluate":
+        logging.getLogger().setLevel(logging.WARNING)  # the score, not the pipeline's chatter
+        from bot.pipeline.evaluate import run_evaluate
+
+        return run_evaluate(
+            Path(args.folder) if args.folder else None, Path(args.gold) if args.gold else None
+        )
     if command == "charts":
         from bot.render.i18n import LANGUAGES
 

@@ -125,6 +125,10 @@ def fact_html(
     return "\n".join(lines)
 
 
+def _period_key(fact: Fact) -> str:
+    return fact.period.key() if fact.period is not None else ""
+
+
 def change_html(old: Fact, new: Fact) -> str:
     """How an indicator moved between two documents: "было 472 → 519, +10 %"."""
     was = format_value(old.value, old.unit)
@@ -178,7 +182,9 @@ def timeline_blocks(
         line = f"  ◦ {value_html(fact)} — {source_html(fact.source)}"
         if index == 0:
             title = escape(_("Earlier:"))
-            if current:
+            # A change only between figures of one period: a 2030 target is no
+            # earlier value of a 2026 plan.
+            if current and _period_key(fact) == _period_key(current[0]):
                 title = f"{title} {change_html(fact, current[0])}"
             line = f"  <i>{title}</i>\n{line}"
         line += "".join(f"\n    ↳ {figure_line(part)}" for part in parts.get(fact.id, ()))

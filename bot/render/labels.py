@@ -13,6 +13,7 @@ from bot.domain import Fact, Qualifier, Status, Topic
 from bot.pipeline.gazetteer import load_gazetteer
 from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.domain.metrics import Metric
+from bot.pipeline.measures import repeats_measure
 
 REGION_KEY = "karaganda_region"
 
@@ -83,8 +84,10 @@ def metric_label(metric: str) -> str:
             return _("Count")
         case Metric.AMOUNT:
             return _("Amount")
-    # A key the vocabulary does not know yet: show it rather than nothing.
-    return metric.replace("_", " ")
+    # A measure the catalogs do not have yet: its label from the measure taxonomy.
+    from bot.pipeline.measures import measure_label
+
+    return measure_label(metric, current_language()) or metric.replace("_", " ")
 
 
 def measure_label(metric: str) -> str:
@@ -98,14 +101,26 @@ def object_label(measured: str) -> str:
     return measured[:1].upper() + measured[1:]
 
 
+def shown_object(fact: Fact) -> str | None:
+    """What is measured, where the reader can take it as written: the object is the
+    source's own words, so only a reader of the source's language sees it, and not when
+    it merely repeats the measure ("участники" of the participants)."""
+    if not fact.object or fact.lang != current_language():
+        return None
+    if repeats_measure(fact.metric, fact.object):
+        return None
+    return fact.object
+
+
 def indicator_label(fact: Fact) -> str:
     """The indicator a figure gives: its measure, and what is measured when the source
     names it: "Инвестиции в основной капитал", "Чугун — рост"."""
     measure = measure_label(fact.metric)
-    if not fact.object:
+    measured = shown_object(fact)
+    if not measured:
         return measure
     return _("{object} — {measure}").format(
-        object=object_label(fact.object), measure=measure[:1].lower() + measure[1:]
+        object=object_label(measured), measure=measure[:1].lower() + measure[1:]
     )
 
 

@@ -52,6 +52,8 @@ async def test_ingest_meets_precision_and_recall_on_the_seed_gold(
         print(f"\nseed gold: {result.summary()}")
     assert result.precision >= 0.95, result.extras
     assert result.recall >= 0.95, result.misses
+    assert result.topic_accuracy >= 0.95, result.wrong
+    assert result.status_accuracy >= 0.95, result.wrong
 
 
 async def test_every_fact_quotes_its_sentence_from_article_text(

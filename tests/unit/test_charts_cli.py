@@ -55,7 +55,6 @@ async def test_every_chart_in_both_languages(seeded_db_url: str, tmp_path: Path)
         for name in names
         if name.startswith("timeline-") and name.endswith("-ru")
     }
-    assert timelines, "the seed store has a subject with three dated figures"
     assert names == {
         f"{stem}-{lang}" for stem in (*TOPIC_CHARTS, *timelines) for lang in ("ru", "kk")
     }

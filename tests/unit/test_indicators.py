@@ -52,8 +52,30 @@ def test_the_label_names_the_indicator_and_its_object(use_language: UseLanguage)
         assert text_of(fact_html(growth)).splitlines()[1].startswith("Чугун — рост: 7 %")
         assert "Инвестиции в основной капитал: 90 млрд ₸" in text_of(fact_html(capital))
     with use_language("kk"):
-        assert text_of(fact_html(growth)).splitlines()[1].startswith("Чугун — өсім: 7%")
+        # The object is the Russian source's own word: a Kazakh reader gets the measure.
+        assert text_of(fact_html(growth)).splitlines()[1].startswith("Өсім: 7%")
         assert "Негізгі капиталға инвестициялар: 90 млрд ₸" in text_of(fact_html(capital))
+    kazakh = smelted(
+        7,
+        fact_id=2,
+        source_id=2,
+        published=date(2025, 5, 1),
+        metric="growth",
+        unit="percent",
+        object="шойын",
+        lang="kk",
+        quote="Шойын балқыту 7 пайызға өсті.",
+    )
+    with use_language("kk"):
+        assert text_of(fact_html(kazakh)).splitlines()[1].startswith("Шойын — өсім: 7%")
+
+
+def test_an_object_that_repeats_the_measure_is_not_shown(use_language: UseLanguage) -> None:
+    counted = stored(
+        make_fact(metric="participants", unit="count", value=24, object="участники", period=None)
+    )
+    with use_language("ru"):
+        assert text_of(fact_html(counted)).splitlines()[1].startswith("Участники: 24")
 
 
 def test_ranges_rates_and_end_of_year_are_written_out(use_language: UseLanguage) -> None:
