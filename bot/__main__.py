@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|chat|migrate|ingest|digest|facts|charts] ...`."""
+"""Command line: `python -m bot [run|chat|migrate|ingest|reindex|digest|facts|charts] ...`."""
 
 from __future__ import annotations
 
@@ -25,6 +25,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="add documents to the fact store")
     ingest.add_argument("paths", nargs="*", help="files or folders (default: data/documents)")
     ingest.add_argument("--db", help="database URL (default: DATABASE_URL)")
+
+    reindex = commands.add_parser("reindex", help="rebuild the search index from the stored facts")
+    reindex.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    reindex.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="only when the index was built by another version of the analysis",
+    )
 
     digest = commands.add_parser("digest", help="send the digests that are due")
     digest.add_argument(
@@ -66,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.pipeline.cli import run_ingest
 
         return asyncio.run(run_ingest(url, args.paths))
+    if command == "reindex":
+        from bot.i18n import LANGUAGES, create_i18n
+        from bot.metrics import Metric
+        from bot.search import index_labels
+        from bot.storage.reindex import run_reindex
+
+        labels = index_labels(create_i18n(), LANGUAGES, (metric.value for metric in Metric))
+        return asyncio.run(run_reindex(url, labels, if_stale=args.if_stale))
     if command == "facts":
         from bot.pipeline.cli import run_facts
 

@@ -19,16 +19,20 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.domain import Topic
 from bot.query import FactQueries, SubjectRef
-from bot.render.facts import render_card, render_search, render_sources, render_topic
+from bot.render.facts import render_card, render_sources, render_topic
 from bot.render.html import escape
 from bot.render.keyboards import (
+    QUERY_KEY_MARK,
     card_keyboard,
     languages_keyboard,
+    query_in_button,
+    results_keyboard,
     sources_keyboard,
     topic_keyboard,
     topics_keyboard,
 )
 from bot.render.labels import current_language, language_name, topic_label
+from bot.render.search import SEARCH_PAGE_SIZE, render_search_page
 
 T = TypeVar("T")
 
@@ -201,13 +205,35 @@ async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
     )
 
 
-async def search_view(queries: FactQueries, text: str) -> Reply:
-    """The first page of the results; a longer list asks for more precise words."""
-    pages = render_search(text, await queries.search(text, language=current_language()))
-    if len(pages) > 1:
-        more = _("Only the first results are shown: add a word to narrow the search.")
-        return Reply(f"{pages[0]}\n\n<i>{escape(more)}</i>")
-    return Reply(pages[0])
+async def search_view(queries: FactQueries, text: str, page: int = 0) -> Reply | None:
+    """A page of the results for `text`, with ◀ ▶ (None: a page past the end)."""
+    words = " ".join(text.split())
+    found = await queries.find(
+        words,
+        SEARCH_PAGE_SIZE + 1,
+        language=current_language(),
+        offset=page * SEARCH_PAGE_SIZE,
+    )
+    facts, more = found.facts[:SEARCH_PAGE_SIZE], len(found.facts) > SEARCH_PAGE_SIZE
+    if page and not facts:
+        return None
+    shown = render_search_page(words, facts, page, found.corrected)
+    if not facts or not (page or more):
+        return Reply(shown)
+    carried = query_in_button(words)
+    if carried is None:
+        carried = QUERY_KEY_MARK + await queries.remember_query(words)
+    return Reply(shown, results_keyboard(carried, page, more))
+
+
+async def search_page_view(queries: FactQueries, carried: str, page: int) -> Reply | None:
+    """A page of results from a ◀ ▶ button (None when its query is unknown)."""
+    query: str | None = carried
+    if carried.startswith(QUERY_KEY_MARK):
+        query = await queries.recall_query(carried[len(QUERY_KEY_MARK) :])
+    if not query or page < 0:
+        return None
+    return await search_view(queries, query, page)
 
 
 def search_prompt_view() -> Reply:

@@ -46,9 +46,10 @@ from bot.inline import PAGE_SIZE, inline_page, rendered_article
 from bot.pipeline.documents import load_manifest, parse_document
 from bot.pipeline.ingest import analyse
 from bot.query import FactQueries
-from bot.search import FIELDS, fact_document, quote_terms
+from bot.search import FIELDS, catalog_labels, fact_document, plain, quote_terms
 from bot.storage.db import create_engine, create_session_factory, migrate
-from bot.storage.fulltext import FTS_TABLE, FactSearch
+from bot.storage.fulltext import FTS_TABLE
+from bot.storage.searches import fact_search
 
 FACTS = 1_000_000
 FACTS_PER_DOCUMENT = 20
@@ -146,7 +147,12 @@ def seed_templates(gazetteer: Gazetteer) -> list[Template]:
             pieces = tuple(NUMBER.split(fact.quote))
             analysed = [quote_terms(piece) for piece in pieces]
             about = fact_document(
-                topic=fact.topic, subject="", entity_key=None, metric=fact.metric, quote=""
+                topic=fact.topic,
+                subject="",
+                entity_key=None,
+                metric=fact.metric,
+                quote="",
+                labels=catalog_labels(),
             )
             found.append(
                 Template(
@@ -161,8 +167,8 @@ def seed_templates(gazetteer: Gazetteer) -> list[Template]:
                     subject=fact.subject,
                     entity_key=fact.entity_key,
                     pieces=pieces,
-                    words=tuple(tuple(words) for words, _lemmas in analysed),
-                    lemmas=tuple(tuple(lemmas) for _words, lemmas in analysed),
+                    words=tuple(tuple(map(plain, words)) for words, _lemmas in analysed),
+                    lemmas=tuple(tuple(map(plain, lemmas)) for _words, lemmas in analysed),
                     figures=tuple(figure_range(old) for old in NUMBER.findall(fact.quote)),
                     metric_field=about.metric,
                     topic_field=about.topic,
@@ -187,7 +193,11 @@ class Generator:
         self.templates = seed_templates(gazetteer)
         self.entities: list[Entity] = list(gazetteer)
         self.companies = [self._company() for _ in range(6_000)]
-        self.openings = [(text, *quote_terms(text)) for text in OPENINGS]
+        self.openings = [
+            (text, [plain(w) for w in words], [plain(w) for w in lemmas])
+            for text in OPENINGS
+            for words, lemmas in [quote_terms(text)]
+        ]
         self._subject_fields: dict[tuple[str, str | None], str] = {}
 
     def documents(self, count: int) -> Iterator[tuple[object, ...]]:
@@ -246,7 +256,7 @@ class Generator:
         if field is None:
             field = self._subject_fields[key] = fact_document(
                 topic="other", subject=subject, entity_key=entity_key, metric="", quote="",
-                gazetteer=self.gazetteer,
+                labels=catalog_labels(), gazetteer=self.gazetteer,
             ).subject  # fmt: skip
         return field
 
@@ -334,7 +344,8 @@ def check(fact_row: FactRow, index_row: IndexRow, gazetteer: Gazetteer) -> None:
     expected = fact_document(
         topic=str(topic), subject=str(subject),
         entity_key=None if entity_key is None else str(entity_key),
-        metric=str(metric), quote=str(fact_row[11]), gazetteer=gazetteer,
+        metric=str(metric), quote=str(fact_row[11]), labels=catalog_labels(),
+        gazetteer=gazetteer,
     )  # fmt: skip
     wanted = (fact_row[0], *(expected.field(name) for name in FIELDS))
     if index_row != wanted:
@@ -366,7 +377,7 @@ Ask = Callable[[AsyncSession, str, str, int], Awaitable[object]]
 
 async def search_only(session: AsyncSession, query: str, language: str, offset: int) -> None:
     """The full-text search alone: the facts of the page, one more to tell if there are more."""
-    await FactSearch(session).search(query, language, PAGE_SIZE + 1, offset)
+    await fact_search(session, catalog_labels()).search(query, language, PAGE_SIZE + 1, offset)
 
 
 async def inline_answer(session: AsyncSession, query: str, language: str, offset: int) -> None:

@@ -46,6 +46,28 @@ class CardPage(CallbackData, prefix="cardpage"):
     page: int
 
 
+class ResultsPage(CallbackData, prefix="found"):
+    """Turns the pages of /search results in place: `query` is the query itself, or
+    `#` and the key it is kept under when it is too long for a button."""
+
+    query: str
+    page: int
+
+
+# Telegram's limit on a button's callback data, in bytes.
+CALLBACK_LIMIT = 64
+# What marks a query kept in the store by its key.
+QUERY_KEY_MARK = "#"
+
+
+def query_in_button(query: str) -> str | None:
+    """The query as `ResultsPage` carries it, when it fits (None: keep it by a key)."""
+    if ":" in query or query.startswith(QUERY_KEY_MARK):
+        return None
+    widest = ResultsPage(query=query, page=99).pack()
+    return query if len(widest.encode("utf-8")) <= CALLBACK_LIMIT else None
+
+
 class ChartOpen(CallbackData, prefix="chart"):
     """Sends the chart of a topic as a photo."""
 
@@ -132,6 +154,15 @@ def card_keyboard(topic: Topic, key: str, page: int, pages: int) -> InlineKeyboa
     arrows = _pager(builder, page, pages, lambda p: CardPage(topic=topic, key=key, page=p))
     builder.button(text=topic_button(topic), callback_data=FactPage(topic=topic, page=0))
     builder.adjust(*([arrows] if arrows else []), 1)
+    return builder.as_markup()
+
+
+def results_keyboard(query: str, page: int, more: bool) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for the pages of search results (`query` as `ResultsPage` carries it)."""
+    builder = InlineKeyboardBuilder()
+    pages = page + 2 if more else page + 1
+    if not _pager(builder, page, pages, lambda p: ResultsPage(query=query, page=p)):
+        return None
     return builder.as_markup()
 
 

@@ -25,15 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from bot.gazetteer import Gazetteer
-from bot.search import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Term
-from bot.storage.fulltext import (
-    _NEWEST_DOCUMENT_FIRST,
-    FTS_TABLE,
-    TIERS,
-    WEIGHTS,
-    FactSearch,
-    _page,
-)
+from bot.search import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Filters, IndexLabels, Term
+from bot.storage.fact_rows import NEWEST_DOCUMENT_FIRST, filtered, page
+from bot.storage.fulltext import FTS_TABLE, TIERS, WEIGHTS, FactSearch
 
 # The tsvector weight of each field: PostgreSQL has four, so the quote and its lemmas
 # share the lowest (no query tells them apart).
@@ -106,80 +100,93 @@ def _matches(name: str) -> str:
     return f"document @@ CAST(:{name} AS tsquery)"
 
 
-# Every word narrow: ranked over all matches (negated, so that lower is better as with bm25).
-_BM25_HITS = (
-    text(f"SELECT id, -{_RANK} AS score FROM {FTS_TABLE} WHERE {_matches('match')}")
-    .columns(column("id", Integer), column("score", Float))
-    .subquery("hits")
-)
-# Some words narrow: every match, with the tiers it is in, ranked over the narrow words.
-_NARROWED_HITS = (
-    text(
-        f"SELECT id, -{_RANK} AS score, "
-        f"CAST({_matches('strong')} AS integer) AS strong, "
-        f"CAST({_matches('fair')} AS integer) AS fair "
-        f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND {_matches('all')}"
+def _statements(where: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The three page statements, their matches limited by `where` (a condition on
+    `id`: the query's filters, or nothing)."""
+    # Every word narrow: ranked over all matches (negated: lower is better, as with bm25).
+    bm25_hits = (
+        text(f"SELECT id, -{_RANK} AS score FROM {FTS_TABLE} WHERE {_matches('match')}{where}")
+        .columns(column("id", Integer), column("score", Float))
+        .subquery("hits")
     )
-    .columns(
-        column("id", Integer),
-        column("score", Float),
-        column("strong", Integer),
-        column("fair", Integer),
+    # Some words narrow: every match, with the tiers it is in, ranked over the narrow words.
+    narrowed_hits = (
+        text(
+            f"SELECT id, -{_RANK} AS score, "
+            f"CAST({_matches('strong')} AS integer) AS strong, "
+            f"CAST({_matches('fair')} AS integer) AS fair "
+            f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND {_matches('all')}{where}"
+        )
+        .columns(
+            column("id", Integer),
+            column("score", Float),
+            column("strong", Integer),
+            column("fair", Integer),
+        )
+        .subquery("hits")
     )
-    .subquery("hits")
-)
-# Every word broad. A GIN index finds a word's facts in no useful order, and checking
-# their field weights means reading every one of them: for a word in 2 % of a million
-# facts, 20,000 rows for a page of 50. So the recent facts (after `:floor`) are read
-# newest first instead, each labelled with the first tier it is in (the tiers nest); only
-# when they hold less than the page are the older matches of the last tier looked up.
-assert len(TIERS) == 3 and TIERS[-1] is None, "the statement below knows three tiers"
-_TIERED_HITS = (
-    text(
-        "WITH recent AS MATERIALIZED ("
-        f"SELECT id, CASE WHEN {_matches('tier1')} THEN 1 WHEN {_matches('tier2')} THEN 2 "
-        f"ELSE 3 END AS tier FROM {FTS_TABLE} "
-        # IS TRUE keeps the planner on the primary key's range rather than the GIN index.
-        f"WHERE id > :floor AND ({_matches('tier3')}) IS TRUE) "
-        "SELECT id, tier FROM recent UNION ALL "
-        f"(SELECT id, 3 AS tier FROM {FTS_TABLE} WHERE (SELECT count(*) FROM recent) < :wanted "
-        f"AND {_matches('tier3')} AND id <= :floor ORDER BY id DESC LIMIT :wanted) "
-        # The page's rows only are joined to their facts and documents.
-        "ORDER BY tier, id DESC LIMIT :wanted"
+    # Every word broad. A GIN index finds a word's facts in no useful order, and checking
+    # their field weights means reading every one of them: for a word in 2 % of a million
+    # facts, 20,000 rows for a page of 50. So the recent facts (after `:floor`) are read
+    # newest first instead, each labelled with the first tier it is in (the tiers nest);
+    # only when they hold less than the page are the older matches of the last tier
+    # looked up.
+    tiered_hits = (
+        text(
+            "WITH recent AS MATERIALIZED ("
+            f"SELECT id, CASE WHEN {_matches('tier1')} THEN 1 WHEN {_matches('tier2')} THEN 2 "
+            f"ELSE 3 END AS tier FROM {FTS_TABLE} "
+            # IS TRUE keeps the planner on the primary key's range rather than the GIN index.
+            f"WHERE id > :floor AND ({_matches('tier3')}) IS TRUE{where}) "
+            "SELECT id, tier FROM recent UNION ALL "
+            f"(SELECT id, 3 AS tier FROM {FTS_TABLE} "
+            "WHERE (SELECT count(*) FROM recent) < :wanted "
+            f"AND {_matches('tier3')} AND id <= :floor{where} ORDER BY id DESC LIMIT :wanted) "
+            # The page's rows only are joined to their facts and documents.
+            "ORDER BY tier, id DESC LIMIT :wanted"
+        )
+        .columns(column("id", Integer), column("tier", Integer))
+        .subquery("hits")
     )
-    .columns(column("id", Integer), column("tier", Integer))
-    .subquery("hits")
-)
+    return (
+        page(bm25_hits, bm25_hits.c.score, *NEWEST_DOCUMENT_FIRST),
+        page(
+            narrowed_hits,
+            narrowed_hits.c.strong.desc(),
+            narrowed_hits.c.fair.desc(),
+            narrowed_hits.c.score,
+            *NEWEST_DOCUMENT_FIRST,
+        ),
+        page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc()),
+    )
 
-_BM25_PAGE = _page(_BM25_HITS, _BM25_HITS.c.score, *_NEWEST_DOCUMENT_FIRST)
-_NARROWED_PAGE = _page(
-    _NARROWED_HITS,
-    _NARROWED_HITS.c.strong.desc(),
-    _NARROWED_HITS.c.fair.desc(),
-    _NARROWED_HITS.c.score,
-    *_NEWEST_DOCUMENT_FIRST,
-)
-_TIERED_PAGE = _page(_TIERED_HITS, _TIERED_HITS.c.tier, _TIERED_HITS.c.id.desc())
+
+assert len(TIERS) == 3 and TIERS[-1] is None, "the statement above knows three tiers"
+STATEMENTS = _statements("")
+FILTERED_STATEMENTS = _statements(f" AND {filtered(FTS_TABLE + '.id')}")
 
 
 class PostgresFactSearch(FactSearch):
     """`FactSearch` over the `tsvector` index (see the module)."""
 
     match_expression = staticmethod(tsquery)
+    either = " | "
     nothing = NOTHING
 
-    def __init__(self, session: AsyncSession, gazetteer: Gazetteer | None = None) -> None:
-        super().__init__(session, gazetteer)
+    def __init__(
+        self, session: AsyncSession, labels: IndexLabels, gazetteer: Gazetteer | None = None
+    ) -> None:
+        super().__init__(session, labels, gazetteer)
         self._indexed = True
 
     @classmethod
-    def _statements(cls) -> tuple[Select[Any], Select[Any], Select[Any]]:
-        return _BM25_PAGE, _NARROWED_PAGE, _TIERED_PAGE
+    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any], Select[Any]]:
+        return FILTERED_STATEMENTS if filters else STATEMENTS
 
     def _rank_params(self, groups: Sequence[Sequence[Term]]) -> dict[str, Any]:
         return {"rank": tsquery([[term for group in groups for term in group]])}
 
-    async def remove_document(self, document_id: int) -> None:
+    async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})
 
     async def _clear(self) -> None:

@@ -5,6 +5,7 @@ over the same facts. (The search itself is tested on both stores in test_fulltex
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -13,11 +14,12 @@ from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
 from bot.pipeline.ingest import ingest_paths
-from bot.search import KAZAKH_FIELDS, SearchQuery, Term
+from bot.search import KAZAKH_FIELDS, SearchQuery, Term, catalog_labels
 from bot.storage import fulltext
 from bot.storage.db import alembic_config, create_engine, create_session_factory, migrate
-from bot.storage.fulltext import FactSearch
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
+from bot.storage.reindex import run_reindex
+from bot.storage.searches import fact_search
 from tests.stores import PostgresStores, SqliteStores
 
 
@@ -54,7 +56,7 @@ def postgres_url(postgres_stores: PostgresStores) -> Iterator[str]:
     postgres_stores.release(url)
 
 
-async def test_the_migration_indexes_the_facts_already_stored(postgres_url: str) -> None:
+async def test_reindex_indexes_the_facts_already_stored(postgres_url: str) -> None:
     await migrate(postgres_url)
     engine = create_engine(postgres_url)
     try:
@@ -64,8 +66,9 @@ async def test_the_migration_indexes_the_facts_already_stored(postgres_url: str)
             exists = await connection.scalar(text("SELECT to_regclass('facts_fts')"))
         assert exists is None
         await migrate(postgres_url)
+        await run_reindex(postgres_url, catalog_labels(), out=io.StringIO())
         async with create_session_factory(engine)() as session:
-            search = FactSearch(session)
+            search = fact_search(session)
             assert isinstance(search, PostgresFactSearch)
             found = await search.search("Сарани")
             indexed = await session.scalar(text("SELECT count(*) FROM facts_fts"))
@@ -100,7 +103,7 @@ async def answers(url: str, language: str = "ru") -> dict[str, list[int]]:
     engine = create_engine(url)
     try:
         async with create_session_factory(engine)() as session:
-            search = FactSearch(session)
+            search = fact_search(session)
             return {q: [f.id for f in await search.search(q, language, 1000)] for q in QUERIES}
     finally:
         await engine.dispose()
