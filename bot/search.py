@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.domain import Fact, Status, Topic
 from bot.gazetteer import Entity, Gazetteer, load_gazetteer
@@ -115,6 +115,8 @@ TOPIC_WORDS: dict[Topic, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Topic.OTHER: ((), ()),
 }  # fmt: skip
+
+T = TypeVar("T")
 
 # Letters only Kazakh has among the Cyrillic ones.
 _KAZAKH = re.compile("[әғқңөұүһі]")
@@ -542,13 +544,13 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
     topic: Topic | None = None
     rest: list[str] = []
     for word in words_seen:
-        key = _analysed_key(word)
+        readings = _readings(word)
         if word.isdigit() and len(word) == 4 and int(word) in YEARS:
             years.append(int(word))
-        elif status is None and (found := status_words().get(key[0] if key else word)):
+        elif status is None and (found := _first(status_words(), readings)):
             status = found
         else:
-            if topic is None and key and (named := topic_words().get(key[0])):
+            if topic is None and (named := _first(topic_words(), readings)):
                 topic = named
             rest.append(word)
     groups: list[tuple[Term, ...]] = []
@@ -570,6 +572,16 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
         tuple(kept[:MAX_GROUPS]),
         Filters(tuple(sorted(set(years)))[:2], status, topic),
     )
+
+
+def _readings(word: str) -> list[str]:
+    """The forms a query word may be looked up by: its lemma, itself, and its Kazakh
+    stems (a Kazakh word need not have a letter only Kazakh has: "жоспарлар")."""
+    return _unique([*_analysed_key(word), plain(word), *map(plain, kazakh_stems(word))])
+
+
+def _first(table: Mapping[str, T], readings: Iterable[str]) -> T | None:
+    return next((table[reading] for reading in readings if reading in table), None)
 
 
 def _phrase_at(words: Sequence[str], i: int) -> tuple[int, tuple[tuple[str, ...], ...]]:

@@ -20,7 +20,12 @@ from bot.storage.models import DocumentRecord, FactRecord
 
 FACTS = FactRecord.__table__
 DOCUMENTS = DocumentRecord.__table__
-NEWEST_DOCUMENT_FIRST = (DOCUMENTS.c.published.desc().nulls_last(), FACTS.c.id.desc())
+# The newest document first, a document's facts in the order its text gives them.
+NEWEST_DOCUMENT_FIRST = (
+    DOCUMENTS.c.published.desc().nulls_last(),
+    FACTS.c.document_id.desc(),
+    FACTS.c.id,
+)
 
 # What `fact_of` reads, in this order.
 COLUMNS = [

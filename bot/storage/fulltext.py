@@ -8,21 +8,18 @@ transaction as the facts (`DocumentRepository.store` calls `add_document` and
 Queries never reach FTS5 syntax from the user: `bot.search.parse_query` keeps only
 runs of letters and digits, and each becomes a quoted string here.
 
-Ranking. FTS5's `bm25()` is exact but first counts, for every term of the query, all
-the rows that contain it: a word found in a fifth of a million facts costs tens of
-milliseconds before the first row is ranked. So every word of the query is probed
-first (one statement), counting at most `EXACT_LIMIT` facts:
+Ranking is by tiers, the same on every store: first the facts with every word in their
+subject or metric, then also in their topic words, then the rest; newest document first
+within a tier. (A store's own rank, bm25 or ts_rank, would order the two stores' pages
+differently.) Every word of the query is probed first (one statement), counting at
+most `EXACT_LIMIT` facts:
 
-- every word narrower than that: all matches are ranked with weighted bm25, ties
-  going to the newest document;
-- some words broad, some narrow ("Qarmet инвестиции"): the matches are no more than
-  the narrow words match, so all of them are ranked — first those with every word in
-  the fact's subject or metric, then also in its topic words, then the rest; within
-  that, bm25 over the narrow words only;
-- every word broad ("инвестиции", "рабочие места"): the same tiers, the most recently
-  added facts first within a tier, the first two tiers looked for among the `RECENT`
-  newest facts only. FTS5 walks its index in rowid order and stops after the page, so
-  the cost follows the page and that window, not the size of the store.
+- some word narrower than that ("Qarmet инвестиции"): the matches are no more than the
+  narrow words match, so all of them are put in their tiers and sorted;
+- every word broad ("инвестиции", "рабочие места"): the most recently added facts first
+  within a tier, the first two tiers looked for among the `RECENT` newest facts only.
+  The index is walked in id order and stops after the page, so the cost follows the
+  page and that window, not the size of the store.
 
 Years, plan words and topic words are filters on the page (`bot.storage.fact_rows`);
 a query of filters alone lists the facts meeting them, newest first. A name the store
@@ -45,7 +42,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, column, select, text
+from sqlalchemy import Integer, Select, column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
@@ -53,9 +50,7 @@ from bot.domain import Fact
 from bot.gazetteer import Gazetteer, load_gazetteer
 from bot.search import (
     FIELDS,
-    LEMMAS,
     METRIC,
-    QUOTE,
     SUBJECT,
     TOPIC,
     Filters,
@@ -90,8 +85,6 @@ STATE_TABLE = "search_state"
 # another one is rebuilt by `python -m bot reindex`.
 ANALYSIS = "2"
 
-# bm25 weights, in the order of the table's columns.
-WEIGHTS: dict[str, float] = {SUBJECT: 10.0, METRIC: 6.0, TOPIC: 3.0, QUOTE: 2.0, LEMMAS: 1.0}
 # A word of the query matching at least this many facts is "broad" (see above).
 EXACT_LIMIT = 200
 # The fields every word must be found in, tier by tier (None: anywhere).
@@ -351,22 +344,11 @@ class FactSearch:
             return [fact_of(row) for row in rows]
         every = [group for group, _size in known]
         narrow = [group for group, size in known if size < EXACT_LIMIT]
-        params: dict[str, Any]
-        bm25_page, narrowed_page, tiered_page = self._statements(filters)
+        narrowed_page, tiered_page = self._statements(filters)
         spell = self.match_expression
-        if len(narrow) == len(every):
-            statement, params = bm25_page, {"match": spell(every), **self._rank_params(every)}
-        elif narrow:
-            statement, params = (
-                narrowed_page,
-                {
-                    "narrow": spell(narrow),
-                    "all": spell(every),
-                    "strong": spell(every, TIERS[0]) or self.nothing,
-                    "fair": spell(every, TIERS[1]) or self.nothing,
-                    **self._rank_params(narrow),
-                },
-            )
+        params: dict[str, Any]
+        if narrow:
+            statement, params = narrowed_page, self._tier_params(spell(narrow), [every])
         else:
             statement, params = (
                 tiered_page,
@@ -382,25 +364,44 @@ class FactSearch:
     async def _relaxed(
         self, known: Sequence[tuple[Sequence[Term], int]], limit: int, offset: int
     ) -> list[Fact]:
-        """The facts with all but one of the words, ranked; failing that, all but two,
-        and so on: the words not found lower the rank instead of emptying the answer."""
+        """The facts with all but one of the words, in their tiers; failing that, all but
+        two, and so on: the words not found lower the rank instead of emptying the answer."""
         every = [group for group, _size in known]
-        bm25_page = self._statements(Filters())[0]
+        narrowed_page = self._statements(Filters())[0]
         for size in range(len(every) - 1, 0, -1):
-            either = self.either.join(
-                f"({self.match_expression(subset)})" for subset in combinations(every, size)
-            )
+            subsets = [list(subset) for subset in combinations(every, size)]
             params = {
-                "match": either,
+                **self._tier_params(self._either([self.match_expression(s) for s in subsets])),
+                **self._tier_params(None, subsets),
                 "limit": limit,
                 "offset": offset,
-                **self._rank_params(every),
                 **filter_params(Filters()),
             }
-            rows = (await self._session.execute(bm25_page, params)).all()
+            rows = (await self._session.execute(narrowed_page, params)).all()
             if rows or offset:
                 return [fact_of(row) for row in rows]
         return []
+
+    def _tier_params(
+        self, narrow: str | None, alternatives: Sequence[Sequence[Sequence[Term]]] = ()
+    ) -> dict[str, Any]:
+        """The matches of the narrowed statement: `narrow` (when given) and, for each of
+        `alternatives` (sets of groups, any of which may match), all of them and the first
+        two tiers."""
+        params: dict[str, Any] = {}
+        if narrow is not None:
+            params["narrow"] = narrow
+        if alternatives:
+            spell = self.match_expression
+            params["all"] = self._either([spell(groups) for groups in alternatives])
+            params["strong"] = self._either([spell(groups, TIERS[0]) for groups in alternatives])
+            params["fair"] = self._either([spell(groups, TIERS[1]) for groups in alternatives])
+        return params
+
+    def _either(self, expressions: Sequence[str | None]) -> str:
+        """Any of the expressions; one that matches nothing when none is given."""
+        present = [f"({expression})" for expression in expressions if expression]
+        return self.either.join(present) if present else self.nothing
 
     async def _probe(
         self, groups: Sequence[Sequence[Term]]
@@ -429,14 +430,10 @@ class FactSearch:
         )
         return text(f"SELECT {counts}, (SELECT max(id) FROM facts)")
 
-    def _rank_params(self, groups: Sequence[Sequence[Term]]) -> dict[str, Any]:
-        """What the ranked statements need besides the matches (bm25 needs nothing)."""
-        return {}
-
     @classmethod
-    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any], Select[Any]]:
-        """The page statements: every word narrow, some narrow, every word broad; with
-        the filters applied to the matches when the query has any."""
+    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any]]:
+        """The page statements: some word narrow, every word broad; with the filters
+        applied to the matches when the query has any."""
         return FILTERED_STATEMENTS if filters else STATEMENTS
 
     async def _match_in_memory(self, query: str, language: str) -> list[Fact]:
@@ -450,37 +447,21 @@ class FactSearch:
 # documents in the same statement: one round trip, no ORM objects — an inline query
 # wants its fifty facts within milliseconds.
 
-_BM25 = f"bm25({FTS_TABLE}, {', '.join(str(WEIGHTS[name]) for name in FIELDS)})"
 
-
-def _statements(where: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The three page statements, their matches limited by `where` (a condition on
-    `rowid`: the query's filters, or nothing)."""
-    # Every word narrow: weighted bm25 over all matches.
-    bm25_hits = (
-        text(
-            f"SELECT rowid AS id, {_BM25} AS score FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH :match{where}"
-        )
-        .columns(column("id", Integer), column("score", Float))
-        .subquery("hits")
-    )
-    # Some words narrow: every match, with the tiers it is in, ranked by bm25 over the
-    # narrow words (`:narrow`) among the matches of them all (`:all`).
+def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
+    """The two page statements, their matches limited by `where` (a condition on the
+    index's rowid: the query's filters, or nothing)."""
+    # Some word narrow: every match of the narrow words (`:narrow`) that all the words
+    # match (`:all`), with the tiers it is in.
     narrowed_hits = (
         text(
-            f"SELECT rowid AS id, {_BM25} AS score, "
+            f"SELECT rowid AS id, "
             f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :strong) AS strong, "
             f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fair) AS fair "
             f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :narrow "
             f"AND rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :all){where}"
         )
-        .columns(
-            column("id", Integer),
-            column("score", Float),
-            column("strong", Integer),
-            column("fair", Integer),
-        )
+        .columns(column("id", Integer), column("strong", Integer), column("fair", Integer))
         .subquery("hits")
     )
     # Every word broad: each tier's newest matches (`:wanted` of them, enough for the
@@ -512,12 +493,10 @@ def _statements(where: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
         .subquery("hits")
     )
     return (
-        page(bm25_hits, bm25_hits.c.score, *NEWEST_DOCUMENT_FIRST),
         page(
             narrowed_hits,
             narrowed_hits.c.strong.desc(),
             narrowed_hits.c.fair.desc(),
-            narrowed_hits.c.score,
             *NEWEST_DOCUMENT_FIRST,
         ),
         page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc()),

@@ -10,9 +10,8 @@ no text-search configuration, parser or server locale stands between the analysi
 the index, and nothing a user types reaches tsquery syntax (words are letters and digits,
 quoted).
 
-The search itself is `FactSearch`'s (probe every word, then rank narrow queries, tier
-broad ones); this class supplies the PostgreSQL statements. Ranking uses `ts_rank` with
-the field weights and length normalisation in place of bm25.
+The search itself is `FactSearch`'s (probe every word, then put the matches in tiers);
+this class supplies the PostgreSQL statements, which order the pages as SQLite's do.
 """
 
 from __future__ import annotations
@@ -20,24 +19,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, column, text
+from sqlalchemy import Integer, Select, column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from bot.gazetteer import Gazetteer
 from bot.search import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Filters, IndexLabels, Term
 from bot.storage.fact_rows import NEWEST_DOCUMENT_FIRST, filtered, page
-from bot.storage.fulltext import FTS_TABLE, TIERS, WEIGHTS, FactSearch
+from bot.storage.fulltext import FTS_TABLE, TIERS, FactSearch
 
 # The tsvector weight of each field: PostgreSQL has four, so the quote and its lemmas
 # share the lowest (no query tells them apart).
 FIELD_WEIGHT = {SUBJECT: "A", METRIC: "B", TOPIC: "C", QUOTE: "D", LEMMAS: "D"}
-# ts_rank's weights for {D, C, B, A}, from the FTS5 column weights.
-_RANKS = [WEIGHTS[name] / WEIGHTS[SUBJECT] for name in (QUOTE, TOPIC, METRIC, SUBJECT)]
-RANK_WEIGHTS = "{" + ", ".join(str(rank) for rank in _RANKS) + "}"
-# Divide the rank by 1 + the logarithm of the document's length, as bm25 favours
-# short documents.
-RANK_NORMALIZATION = 1
 # tsvector positions stop at 16383; a search document is far shorter.
 MAX_POSITION = 16_383
 # A query that matches nothing (a tier some word cannot be found in).
@@ -90,39 +83,22 @@ _DELETE_DOCUMENT = text(
     f"DELETE FROM {FTS_TABLE} WHERE id IN (SELECT id FROM facts WHERE document_id = :document_id)"
 )
 
-# The rank is of every word of the ranked groups joined by OR (`:rank`): ts_rank of an AND
-# query weighs how close its words stand, which in a document of concatenated fields says
-# nothing, while of an OR query it adds up each word's weighted matches.
-_RANK = f"ts_rank('{RANK_WEIGHTS}', document, CAST(:rank AS tsquery), {RANK_NORMALIZATION})"
-
 
 def _matches(name: str) -> str:
     return f"document @@ CAST(:{name} AS tsquery)"
 
 
-def _statements(where: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The three page statements, their matches limited by `where` (a condition on
+def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
+    """The two page statements, their matches limited by `where` (a condition on
     `id`: the query's filters, or nothing)."""
-    # Every word narrow: ranked over all matches (negated: lower is better, as with bm25).
-    bm25_hits = (
-        text(f"SELECT id, -{_RANK} AS score FROM {FTS_TABLE} WHERE {_matches('match')}{where}")
-        .columns(column("id", Integer), column("score", Float))
-        .subquery("hits")
-    )
-    # Some words narrow: every match, with the tiers it is in, ranked over the narrow words.
+    # Some word narrow: every match, with the tiers it is in.
     narrowed_hits = (
         text(
-            f"SELECT id, -{_RANK} AS score, "
-            f"CAST({_matches('strong')} AS integer) AS strong, "
+            f"SELECT id, CAST({_matches('strong')} AS integer) AS strong, "
             f"CAST({_matches('fair')} AS integer) AS fair "
             f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND {_matches('all')}{where}"
         )
-        .columns(
-            column("id", Integer),
-            column("score", Float),
-            column("strong", Integer),
-            column("fair", Integer),
-        )
+        .columns(column("id", Integer), column("strong", Integer), column("fair", Integer))
         .subquery("hits")
     )
     # Every word broad. A GIN index finds a word's facts in no useful order, and checking
@@ -149,12 +125,10 @@ def _statements(where: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
         .subquery("hits")
     )
     return (
-        page(bm25_hits, bm25_hits.c.score, *NEWEST_DOCUMENT_FIRST),
         page(
             narrowed_hits,
             narrowed_hits.c.strong.desc(),
             narrowed_hits.c.fair.desc(),
-            narrowed_hits.c.score,
             *NEWEST_DOCUMENT_FIRST,
         ),
         page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc()),
@@ -180,11 +154,8 @@ class PostgresFactSearch(FactSearch):
         self._indexed = True
 
     @classmethod
-    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any]]:
         return FILTERED_STATEMENTS if filters else STATEMENTS
-
-    def _rank_params(self, groups: Sequence[Sequence[Term]]) -> dict[str, Any]:
-        return {"rank": tsquery([[term for group in groups for term in group]])}
 
     async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})

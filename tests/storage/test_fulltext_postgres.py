@@ -85,7 +85,14 @@ QUERIES = [
     "Сарань", "Сарани", "Saran", "Qarmet инвестиции", "инвестиции", "грузы аэропорт",
     "рабочие места", "жұмыс орындары", "аймақ", "Теміртау", "СЭЗ Сарыарка участники",
     "сколько рабочих мест в Сарани", "2030 аэропорт", "шин", "модернизации",
+    # names with a typo, letters typed either way, the other language's words
+    "Темиртаю", "Балхащ", "Кормет", "Қарағанды", "көмір", "жүк тасымалы", "әуежай",
+    # years, plans, regions, words that are not found
+    "рабочие места 2025", "план 2025", "планы до 2030", "жоспар", "2024",
+    "Карагандинская область инвестиции 2024", "Караганда", "облыс", "запасы угля на зиму",
 ]  # fmt: skip
+# The first page of an inline answer or of /search.
+FIRST_PAGE = 5
 
 
 @pytest.fixture
@@ -119,6 +126,27 @@ async def test_broad_queries_answer_alike_on_both_stores(
     monkeypatch.setattr(fulltext, "RECENT", recent)
     sqlite, postgres = both_stores
     assert await answers(postgres) == await answers(sqlite)
+
+
+async def first_pages(url: str) -> dict[str, tuple[list[int], tuple[str, ...]]]:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            search = fact_search(session)
+            pages = {}
+            for query in QUERIES:
+                page = await search.find(query, "ru", FIRST_PAGE)
+                pages[query] = (sorted(f.id for f in page.facts), page.corrected)
+            return pages
+    finally:
+        await engine.dispose()
+
+
+async def test_both_stores_give_the_same_first_pages(both_stores: tuple[str, str]) -> None:
+    """The same facts on the first page (in the order each store ranks them) and the same
+    corrections, for every query of the shared list."""
+    sqlite, postgres = both_stores
+    assert await first_pages(postgres) == await first_pages(sqlite)
 
 
 async def test_ranked_queries_find_the_same_facts_on_both_stores(
