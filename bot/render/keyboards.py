@@ -56,6 +56,8 @@ class ResultsPage(CallbackData, prefix="found"):
 
 # Telegram's limit on a button's callback data, in bytes.
 CALLBACK_LIMIT = 64
+# The highest page number a button may carry (results stop at a thousand).
+MAX_RESULTS_PAGE = 999
 # What marks a query kept in the store by its key.
 QUERY_KEY_MARK = "#"
 
@@ -64,7 +66,10 @@ def query_in_button(query: str) -> str | None:
     """The query as `ResultsPage` carries it, when it fits (None: keep it by a key)."""
     if ":" in query or query.startswith(QUERY_KEY_MARK):
         return None
-    widest = ResultsPage(query=query, page=99).pack()
+    try:
+        widest = ResultsPage(query=query, page=MAX_RESULTS_PAGE).pack()
+    except ValueError:  # aiogram's own check of the 64 bytes
+        return None
     return query if len(widest.encode("utf-8")) <= CALLBACK_LIMIT else None
 
 
