@@ -96,7 +96,7 @@ TIERS: tuple[frozenset[str] | None, ...] = (
 # Broad queries look for their strongest matches (the first tiers) among this many of
 # the most recently added facts: finding that a tier is nearly empty would otherwise
 # cost a walk through the whole index.
-RECENT = 10_000
+RECENT = 2_000
 # Results further down than this are not served (inline paging stops there).
 MAX_OFFSET = 1000
 # An empty phrase: matches nothing (a tier some word cannot be found in).
