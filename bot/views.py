@@ -8,7 +8,7 @@ exist (a stale or forged button).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -17,8 +17,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain import Topic
-from bot.query import FactQueries, SubjectRef
+from bot.domain import Fact, Topic
+from bot.query import FactQueries, SubjectRef, subject_key
 from bot.render.facts import render_card, render_sources, render_topic
 from bot.render.html import escape
 from bot.render.keyboards import (
@@ -58,6 +58,7 @@ def command_descriptions(locale: str | None = None) -> list[tuple[str, str]]:
         ("chart", _("Charts: investments, zones, cargo", locale=locale)),
         ("export", _("The facts as a CSV table", locale=locale)),
         ("search", _("Search the facts", locale=locale)),
+        ("subject", _("Everything about a company, a town or a zone", locale=locale)),
         ("sources", _("Where the figures come from", locale=locale)),
         ("subscribe", _("Digests of new figures: topics, how often, when", locale=locale)),
         ("settings", _("Your digest subscription", locale=locale)),
@@ -218,12 +219,14 @@ async def search_view(queries: FactQueries, text: str, page: int = 0) -> Reply |
     if page and not facts:
         return None
     shown = render_search_page(words, facts, page, found.corrected)
-    if not facts or not (page or more):
+    if not facts:
         return Reply(shown)
+    if not (page or more):
+        return Reply(shown, results_keyboard(None, page, more, subject_cards(facts)))
     carried = query_in_button(words)
     if carried is None:
         carried = QUERY_KEY_MARK + await queries.remember_query(words)
-    return Reply(shown, results_keyboard(carried, page, more))
+    return Reply(shown, results_keyboard(carried, page, more, subject_cards(facts)))
 
 
 async def search_page_view(queries: FactQueries, carried: str, page: int) -> Reply | None:
@@ -234,6 +237,35 @@ async def search_page_view(queries: FactQueries, carried: str, page: int) -> Rep
     if not query or page < 0:
         return None
     return await search_view(queries, query, page)
+
+
+def subject_cards(facts: Sequence[Fact]) -> list[tuple[Topic, SubjectRef]]:
+    """A card button for each subject of the facts shown, in their order."""
+    found: dict[str, tuple[Topic, SubjectRef]] = {}
+    for fact in facts:
+        key = subject_key(fact)
+        found.setdefault(key, (fact.topic, SubjectRef(key, fact.entity_key, fact.subject)))
+    return list(found.values())
+
+
+async def subject_view(queries: FactQueries, name: str) -> Reply:
+    """The card of the subject `name` means: the subject of the best search result (so
+    a name with a typo finds it too, and the answer says what it was read as)."""
+    words = " ".join(name.split())
+    found = await queries.find(words, 1, language=current_language())
+    if not found.facts:
+        return Reply(render_search_page(words, [], 0, found.corrected))
+    fact = found.facts[0]
+    card = await card_view(queries, fact.topic, subject_key(fact))
+    assert card is not None  # the subject has this fact
+    if found.corrected:
+        note = _("Showing results for «{names}»").format(names=", ".join(found.corrected))
+        return Reply(f"<i>{escape(note)}</i>\n\n{card.text}", card.markup)
+    return card
+
+
+def subject_prompt_view() -> Reply:
+    return Reply(escape(_("Send /subject with a name, e.g. /subject Qarmet")))
 
 
 def search_prompt_view() -> Reply:

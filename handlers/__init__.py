@@ -18,6 +18,7 @@ def feature_routers() -> list[Router]:
         search,
         sources,
         start,
+        subjects,
         subscriptions,
         topics,
     )
@@ -33,6 +34,7 @@ def feature_routers() -> list[Router]:
         subscriptions.router,
         documents.router,
         search.router,
+        subjects.router,
         buttons.router,
         groups.router,
         fallback.router,

@@ -162,12 +162,25 @@ def card_keyboard(topic: Topic, key: str, page: int, pages: int) -> InlineKeyboa
     return builder.as_markup()
 
 
-def results_keyboard(query: str, page: int, more: bool) -> InlineKeyboardMarkup | None:
-    """◀ ▶ for the pages of search results (`query` as `ResultsPage` carries it)."""
+def results_keyboard(
+    query: str | None,
+    page: int,
+    more: bool,
+    subjects: Sequence[tuple[Topic, SubjectRef]] = (),
+) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for the pages of search results (`query` as `ResultsPage` carries it; None:
+    a single page), and a button per subject shown that opens its card."""
     builder = InlineKeyboardBuilder()
-    pages = page + 2 if more else page + 1
-    if not _pager(builder, page, pages, lambda p: ResultsPage(query=query, page=p)):
+    arrows = 0
+    if query is not None:
+        pages = page + 2 if more else page + 1
+        arrows = _pager(builder, page, pages, lambda p: ResultsPage(query=query, page=p))
+    for topic, subject in subjects:
+        name = "📌 " + shorten(entity_name(subject.entity_key, subject.subject), BUTTON_LIMIT)
+        builder.button(text=name, callback_data=SubjectCard(topic=topic, key=subject.key))
+    if not arrows and not subjects:
         return None
+    builder.adjust(*([arrows] if arrows else []), *([1] * len(subjects)))
     return builder.as_markup()
 
 

@@ -86,3 +86,29 @@ async def test_kazakh_words_find_russian_facts(driver: BotDriver) -> None:
     turn = await driver.send("жұмыссыздық", user=driver.new_user(language_code="kk"))
     text = assert_valid(turn.reply)
     assert "безработицы" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [("/subject Qarmet", None), ("/subject Кормет", "Показаны результаты для «Кармет»")],
+)
+async def test_subject_opens_its_card(driver: BotDriver, query: str, note: str | None) -> None:
+    text = assert_valid((await driver.send(query)).reply)
+    assert ("Показаны результаты" in text) is (note is not None)
+    if note:
+        assert text.startswith(note)
+    assert "Qarmet" in text
+    assert "1,6 трлн ₸" in text
+
+
+async def test_subject_without_a_name_asks_for_one(driver: BotDriver) -> None:
+    text = assert_valid((await driver.send("/subject")).reply)
+    assert text.startswith("Отправьте /subject и название")
+
+
+async def test_search_results_open_the_card_of_their_subject(driver: BotDriver) -> None:
+    message = (await driver.send("/search Qarmet")).reply
+    assert "📌 Qarmet" in [b.text for b in message.flat_buttons]
+    card = await driver.press(message, text="📌 Qarmet")
+    text = assert_valid(card.sent[0])
+    assert "Qarmet" in text.splitlines()[0]
