@@ -467,20 +467,32 @@ NAME_MIN = 4
 SHORT_NAME = 6
 
 
-def corrected_name(word: str, gazetteer: Gazetteer) -> str | None:
-    """The gazetteer name a misspelt word most likely means ("темиртаю" → "Темиртау"),
-    within one edit for a short word and two for a long one; None when none is close."""
+def subject_words(subjects: Iterable[str]) -> dict[str, str]:
+    """The words of subjects as stored (company names the gazetteer does not know),
+    folded → as written, for `corrected_name`."""
+    found: dict[str, str] = {}
+    for subject in subjects:
+        for word in tokens(unicodedata.normalize("NFKC", subject)):
+            folded = plain(fold(word))
+            if len(folded) >= NAME_MIN and not folded.isdigit():
+                found.setdefault(folded, word)
+    return found
+
+
+def corrected_name(word: str, names: Mapping[str, str]) -> str | None:
+    """The name a misspelt word most likely means among `names` (folded → as written:
+    `name_words`, `subject_words`), e.g. "темиртаю" → "Темиртау": within one edit for a
+    short word and two for a long one; None when none is close or the word is a name."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
     folded = plain(word)
-    if len(folded) < NAME_MIN or folded.isdigit():
-        return None
-    names = name_words(gazetteer)
-    if folded in names:
+    if len(folded) < NAME_MIN or folded.isdigit() or folded in names:
         return None
     limit = 1 if len(folded) <= SHORT_NAME else 2
-    best = process.extractOne(folded, list(names), scorer=Levenshtein.distance, score_cutoff=limit)
+    # The nearest; among as near, the first in alphabetical order (the same on any store).
+    candidates = sorted(names)
+    best = process.extractOne(folded, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
     return names[best[0]] if best else None
 
 

@@ -23,7 +23,8 @@ most `EXACT_LIMIT` facts:
 
 Years, plan words and topic words are filters on the page (`bot.storage.fact_rows`);
 a query of filters alone lists the facts meeting them, newest first. A name the store
-has never seen is corrected to the nearest gazetteer name (`bot.search.corrected_name`)
+has never seen is corrected to the nearest gazetteer name or stored subject
+(`bot.search.corrected_name`)
 and the page says so. When every word together finds nothing, the facts with all but
 one of them are ranked instead, and so on: a word that is not found lowers the rank
 rather than emptying the answer; filters that empty the answer are dropped the same way.
@@ -60,9 +61,12 @@ from bot.search import (
     corrected_name,
     fact_document,
     match_facts,
+    name_words,
     parse_query,
+    subject_words,
     with_word,
 )
+from bot.storage.db import store_of
 from bot.storage.fact_rows import (
     ALL_FACTS,
     FILTERED_PAGE,
@@ -117,6 +121,11 @@ _DELETE_DOCUMENT = text(
 BUMP_VERSION = text(f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1")
 _SET_ANALYSIS = text(f"UPDATE {STATE_TABLE} SET analysis = :analysis WHERE id = 1")
 _FACT_COLUMNS = ("id", "topic", "subject", "entity_key", "metric", "quote")
+_VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+_SUBJECTS = text("SELECT DISTINCT subject FROM facts")
+# The subject words of the last few (store, version) pairs a process asked about.
+_SUBJECT_WORDS: dict[tuple[str, int], dict[str, str]] = {}
+SUBJECT_WORD_STORES = 8
 
 
 def index_rows(
@@ -308,13 +317,29 @@ class FactSearch:
         for index, group in enumerate(parsed.groups):
             if id(group) in found or index >= len(parsed.words):
                 continue
-            name = corrected_name(parsed.words[index], self.gazetteer)
+            word = parsed.words[index]
+            name = corrected_name(word, name_words(self.gazetteer))
+            if name is None:
+                name = corrected_name(word, await self._subject_words(word))
             if name is not None:
                 parsed = with_word(parsed, index, name, language)
                 corrected.append(name)
         if corrected:
             known, newest = await self._probe(parsed.groups)
         return known, newest, parsed, tuple(corrected)
+
+    async def _subject_words(self, word: str) -> dict[str, str]:
+        """The words of the stored subjects a misspelt `word` may mean (SQLite: all of
+        them, read once per store version; PostgreSQL narrows them by trigrams)."""
+        version = await self._session.scalar(_VERSION)
+        key = (store_of(self._session), int(version or 0))
+        known = _SUBJECT_WORDS.get(key)
+        if known is None:
+            subjects = (await self._session.scalars(_SUBJECTS)).all()
+            known = _SUBJECT_WORDS[key] = subject_words(subjects)
+            while len(_SUBJECT_WORDS) > SUBJECT_WORD_STORES:
+                _SUBJECT_WORDS.pop(next(iter(_SUBJECT_WORDS)))
+        return known
 
     async def _empty(
         self,

@@ -24,7 +24,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from bot.gazetteer import Gazetteer
-from bot.search import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Filters, IndexLabels, Term
+from bot.search import (
+    FIELDS,
+    LEMMAS,
+    METRIC,
+    QUOTE,
+    SUBJECT,
+    TOPIC,
+    Filters,
+    IndexLabels,
+    Term,
+    plain,
+    subject_words,
+)
 from bot.storage.fact_rows import NEWEST_DOCUMENT_FIRST, filtered, page
 from bot.storage.fulltext import FTS_TABLE, TIERS, FactSearch
 
@@ -81,6 +93,14 @@ _UPSERT = text(
 )
 _DELETE_DOCUMENT = text(
     f"DELETE FROM {FTS_TABLE} WHERE id IN (SELECT id FROM facts WHERE document_id = :document_id)"
+)
+
+
+# Subjects with a word near the given one: loose enough for two wrong letters in a
+# word of six, for this transaction only.
+_TRIGRAM_THRESHOLD = text("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
+_NEAR_SUBJECTS = text(
+    "SELECT DISTINCT subject FROM facts WHERE CAST(:word AS text) <% lower(subject) LIMIT 200"
 )
 
 
@@ -156,6 +176,13 @@ class PostgresFactSearch(FactSearch):
     @classmethod
     def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any]]:
         return FILTERED_STATEMENTS if filters else STATEMENTS
+
+    async def _subject_words(self, word: str) -> dict[str, str]:
+        """The words of the stored subjects that share enough trigrams with `word`
+        (pg_trgm's index over the subjects, migration 0007); `corrected_name` picks."""
+        await self._session.execute(_TRIGRAM_THRESHOLD)
+        subjects = (await self._session.scalars(_NEAR_SUBJECTS, {"word": plain(word)})).all()
+        return subject_words(subjects)
 
     async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})

@@ -99,6 +99,17 @@ def documents() -> list[Document]:
                 )
             ],
         ),
+        Document(
+            make_meta("company.txt", published=date(2025, 9, 1)),
+            [
+                make_fact(
+                    subject="ТОО «Жолдастар Логистик»", entity_key=None, topic=Topic.CARGO,
+                    metric="cargo", unit="t", value=Decimal(7000), period=None,
+                    status=Status.ACTUAL,
+                    quote="Склад перевалил 7 тысяч тонн грузов за квартал.",
+                )
+            ],
+        ),
         *(
             Document(
                 make_meta(f"zone_{published.year}.txt", published=published),
@@ -163,6 +174,14 @@ async def test_a_name_with_a_typo_is_corrected_and_said(
     page = await find(session, query)
     assert page.corrected == (name,)
     assert page.facts and all(fact.entity_key == entity_key for fact in page.facts)
+
+
+async def test_a_stored_subject_the_gazetteer_does_not_know_is_corrected_too(
+    session: AsyncSession,
+) -> None:
+    page = await find(session, "Жолдастр")
+    assert page.corrected == ("Жолдастар",)
+    assert [fact.value for fact in page.facts] == [7000]
 
 
 async def test_a_word_far_from_every_name_is_not_corrected(session: AsyncSession) -> None:
