@@ -570,12 +570,14 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
     i = 0
     while i < len(rest) and len(groups) < MAX_GROUPS:
         span, equivalents = _phrase_at(rest, i)
-        for offset, word in enumerate(rest[i : i + span]):
+        for word in rest[i : i + span]:
             terms = list(word_terms(word, language))
-            for other in equivalents:
-                # Word for word when the phrases are as long, else any word of the other.
-                chosen = [other[offset]] if len(other) == span else list(other)
-                terms.extend(Term(term) for term in chosen)
+            # A word's own equivalents; a word of a phrase without any of its own may be
+            # any word of the phrase's equivalents (word order differs between the
+            # languages: "көмір қоры" is "запасы угля").
+            own = bilingual().get(_analysed_key(word), ()) if span > 1 else equivalents
+            for other in own or equivalents:
+                terms.extend(Term(term) for term in other)
             groups.append(_distinct(terms))
             kept.append(word)
         i += span
