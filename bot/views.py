@@ -18,7 +18,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain import Fact, Topic
-from bot.query import FactQueries, SubjectRef, subject_key
+from bot.query import FactQueries, SubjectRef, group_by_subject, subject_key
 from bot.render.facts import render_card, render_sources, render_topic
 from bot.render.html import escape
 from bot.render.keyboards import (
@@ -33,6 +33,7 @@ from bot.render.keyboards import (
 )
 from bot.render.labels import current_language, language_name, topic_label
 from bot.render.search import SEARCH_PAGE_SIZE, render_search_page
+from bot.search import Filters, parse_query, passes
 
 T = TypeVar("T")
 
@@ -256,12 +257,30 @@ async def subject_view(queries: FactQueries, name: str) -> Reply:
     if not found.facts:
         return Reply(render_search_page(words, [], 0, found.corrected))
     fact = found.facts[0]
-    card = await card_view(queries, fact.topic, subject_key(fact))
+    filters = parse_query(words).filters
+    card = None
+    if filters.years or filters.status:
+        card = await filtered_card_view(queries, subject_key(fact), filters)
+    if card is None:  # no filters, or none of the subject's figures meets them
+        card = await card_view(queries, fact.topic, subject_key(fact))
     assert card is not None  # the subject has this fact
     if found.corrected:
         note = _("Showing results for «{names}»").format(names=", ".join(found.corrected))
         return Reply(f"<i>{escape(note)}</i>\n\n{card.text}", card.markup)
     return card
+
+
+async def filtered_card_view(queries: FactQueries, key: str, filters: Filters) -> Reply | None:
+    """A subject's card with only the figures of the years or the status asked for
+    ("/subject Qarmet 2024", "/subject Qarmet план"): its first page."""
+    group = await queries.subject(key)
+    if group is None:
+        return None
+    kept = [fact for fact in group.facts if passes(fact, filters)]
+    groups = group_by_subject(kept)
+    if not groups:
+        return None
+    return Reply(render_card(groups[0])[0])
 
 
 def subject_prompt_view() -> Reply:

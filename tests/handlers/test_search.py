@@ -112,3 +112,17 @@ async def test_search_results_open_the_card_of_their_subject(driver: BotDriver) 
     card = await driver.press(message, text="📌 Qarmet")
     text = assert_valid(card.sent[0])
     assert "Qarmet" in text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "left_out"),
+    [("/subject Qarmet 2024", "572,9 млрд ₸", "1,6 трлн ₸"),
+     ("/subject Qarmet план", "1,6 трлн ₸", "572,9 млрд ₸")],
+)  # fmt: skip
+async def test_a_card_filtered_by_year_or_plan(
+    driver: BotDriver, query: str, shown: str, left_out: str
+) -> None:
+    text = assert_valid((await driver.send(query)).reply)
+    assert "Qarmet" in text.splitlines()[0]
+    assert shown in text
+    assert left_out not in text
