@@ -9,10 +9,17 @@ Both sides go through the same analysis, so they meet on the same terms:
 - names through the gazetteer: a fact about an entity is found by every name the
   gazetteer knows for it (Russian, Kazakh, Latin, aliases), whatever the quote says;
 - metric labels and topic words in both languages, so "рабочие места" or
-  "жұмыс орындары" find the jobs figures.
+  "жұмыс орындары" find the jobs figures (the labels come from the catalogs, handed in
+  as `IndexLabels`: a missing catalog is an error, never a quieter index);
+- every term with its Kazakh letters folded (`plain`: Теміртау = Темиртау) and Latin
+  words spelt in Cyrillic too (Qarmet = кармет);
+- a query word also as its equivalents in the other language (`bilingual`, from
+  `data/vocab/bilingual.toml`: көмір = уголь);
+- years, plan words and topic words of a query as filters (`Filters`), and names
+  with a typo corrected against the gazetteer's (`corrected_name`, with rapidfuzz).
 
 A fact becomes a `SearchDocument` of a few fields; a query becomes a `SearchQuery`:
-groups of alternative terms, every group to be matched. Turning these into a
+groups of alternative terms, every group to be matched, and its filters. Turning these into a
 database's full-text syntax is the store's business (`bot.storage.fulltext`); here
 the same semantics run in memory too (`match_facts`), for tests and small lists.
 """

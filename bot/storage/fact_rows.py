@@ -2,9 +2,10 @@
 around a subquery of hits, and the row-to-`Fact` conversion. Shared by the SQLite and
 PostgreSQL searches, so that both load their pages the same way.
 
-A page is one statement: the hits (ids, and whatever they are ranked by) joined to
-their facts and documents, filtered by a query's year, status and topic, ordered and
-cut — no ORM objects, since an inline query wants its fifty facts within milliseconds.
+A page is one statement: the hits (ids, and the tiers they are ranked by; limited by a
+query's year, status and topic through `filtered`) joined to their facts and documents,
+ordered and cut — no ORM objects, since an inline query wants its fifty facts within
+milliseconds.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def filtered(fact_id: str) -> str:
 
 
 def filter_params(filters: Filters) -> dict[str, Any]:
-    """The bound values of `FILTERED` for a query's filters."""
+    """The bound values of `filtered` (and `FILTERED_PAGE`) for a query's filters."""
     years = [f"%{year}%" for year in filters.years]
     return {
         "year1": years[0] if years else None,
@@ -67,7 +68,7 @@ def filter_params(filters: Filters) -> dict[str, Any]:
 
 
 def page(hits: Any, *order: Any) -> Select[Any]:
-    """The page of facts of a subquery `hits` (with an `id` column), filtered and ordered."""
+    """The page of facts of a subquery `hits` (with an `id` column), ordered and cut."""
     return (
         select(*COLUMNS)
         .select_from(hits)

@@ -21,11 +21,10 @@ most `EXACT_LIMIT` facts:
   The index is walked in id order and stops after the page, so the cost follows the
   page and that window, not the size of the store.
 
-Years, plan words and topic words are filters on the page (`bot.storage.fact_rows`);
+Years, plan words and topic words are filters on the matches (`bot.storage.fact_rows`);
 a query of filters alone lists the facts meeting them, newest first. A name the store
 has never seen is corrected to the nearest gazetteer name or stored subject
-(`bot.search.corrected_name`)
-and the page says so. When every word together finds nothing, the facts with all but
+(`bot.search.corrected_name`), and the page says so. When every word together finds nothing, the facts with all but
 one of them are ranked instead, and so on: a word that is not found lowers the rank
 rather than emptying the answer; filters that empty the answer are dropped the same way.
 
