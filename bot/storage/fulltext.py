@@ -24,9 +24,10 @@ most `EXACT_LIMIT` facts:
 Years, plan words and topic words are filters on the matches (`bot.storage.fact_rows`);
 a query of filters alone lists the facts meeting them, newest first. A name the store
 has never seen is corrected to the nearest gazetteer name or stored subject
-(`bot.search.corrected_name`), and the page says so. When every word together finds nothing, the facts with all but
-one of them are ranked instead, and so on: a word that is not found lowers the rank
-rather than emptying the answer; filters that empty the answer are dropped the same way.
+(`bot.search.corrected_name`), and the page says so. When every word together finds
+nothing, the facts with all but one of them are ranked instead, and so on: a word that
+is not found lowers the rank rather than emptying the answer; filters that empty the
+answer are dropped the same way.
 
 On PostgreSQL the same search runs over a tsvector index (`bot.storage.fulltext_postgres`:
 the statements differ, the analysis and the strategy do not); `bot.storage.searches`
