@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.views import stale_button_text
+from bot.render.views import stale_button_text
 
 router = Router(name=__name__)
 

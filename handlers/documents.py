@@ -11,7 +11,7 @@ from aiogram.enums import ChatType
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.domain.settings import Settings
 from bot.pipeline.ingest import ingest_bytes
 from bot.render.ingest import (
     ingest_report_text,

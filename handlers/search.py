@@ -8,9 +8,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.query import FactQueries
+from bot.queries.facts import FactQueries
 from bot.render.keyboards import ResultsPage
-from bot.views import search_page_view, search_prompt_view, search_view, show_in_place
+from bot.render.views import search_page_view, search_prompt_view, search_view, show_in_place
 
 router = Router(name=__name__)
 

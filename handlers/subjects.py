@@ -7,8 +7,8 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.query import FactQueries
-from bot.views import subject_prompt_view, subject_view
+from bot.queries.facts import FactQueries
+from bot.render.views import subject_prompt_view, subject_view
 
 router = Router(name=__name__)
 

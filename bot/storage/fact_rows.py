@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Row, Select, bindparam, select, text
 
 from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
-from bot.search import Filters
+from bot.pipeline.search_terms import Filters
 from bot.storage.models import DocumentRecord, FactRecord
 
 FACTS = FactRecord.__table__

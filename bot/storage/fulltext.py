@@ -1,11 +1,11 @@
 """Full-text search over the facts: SQLite FTS5 behind one repository class.
 
 The index (`facts_fts`, migration 0002) holds one row per fact, its rowid the fact's
-id, with the fields of `bot.search.SearchDocument`. It is written in the same
+id, with the fields of `bot.pipeline.search_terms.SearchDocument`. It is written in the same
 transaction as the facts (`DocumentRepository.store` calls `add_document` and
 `remove_document`), so it never disagrees with them.
 
-Queries never reach FTS5 syntax from the user: `bot.search.parse_query` keeps only
+Queries never reach FTS5 syntax from the user: `bot.pipeline.search_terms.parse_query` keeps only
 runs of letters and digits, and each becomes a quoted string here.
 
 Ranking is by tiers, the same on every store: first the facts with every word in their
@@ -24,7 +24,7 @@ most `EXACT_LIMIT` facts:
 Years, plan words and topic words are filters on the matches (`bot.storage.fact_rows`);
 a query of filters alone lists the facts meeting them, newest first. A name the store
 has never seen is corrected to the nearest gazetteer name or stored subject
-(`bot.search.corrected_name`), and the page says so. When every word together finds
+(`bot.pipeline.search_terms.corrected_name`), and the page says so. When every word together finds
 nothing, the facts with all but one of them are ranked instead, and so on: a word that
 is not found lowers the rank rather than emptying the answer; filters that empty the
 answer are dropped the same way.
@@ -32,7 +32,7 @@ answer are dropped the same way.
 On PostgreSQL the same search runs over a tsvector index (`bot.storage.fulltext_postgres`:
 the statements differ, the analysis and the strategy do not); `bot.storage.searches`
 picks the one for a session. Other dialects have no index: there the facts are matched
-in memory with the same analysis (`bot.search.match_facts`), which suits a store of a
+in memory with the same analysis (`bot.pipeline.search_terms.match_facts`), which suits a store of a
 few thousand facts.
 """
 
@@ -48,8 +48,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from bot.domain import Fact
-from bot.gazetteer import Gazetteer, load_gazetteer
-from bot.search import (
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.search_terms import (
     FIELDS,
     METRIC,
     SUBJECT,
@@ -66,7 +66,7 @@ from bot.search import (
     subject_words,
     with_word,
 )
-from bot.storage.db import store_of
+from bot.storage.engine import store_of
 from bot.storage.fact_rows import (
     ALL_FACTS,
     FILTERED_PAGE,
@@ -79,7 +79,7 @@ from bot.storage.fact_rows import (
 from bot.storage.models import FactRecord
 
 # The table and its tokenizer are created by migration 0002: unicode61 keeps every run
-# of letters and digits whole, like `bot.search.words_of`; ё and case are folded before
+# of letters and digits whole, like `bot.pipeline.search_terms.words_of`; ё and case are folded before
 # the text gets here.
 FTS_TABLE = "facts_fts"
 # One row: a number that grows with every change to the facts (`FactRepository.version`

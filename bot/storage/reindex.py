@@ -13,8 +13,8 @@ from typing import TextIO
 
 from sqlalchemy import text
 
-from bot.search import IndexLabels
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.pipeline.search_terms import IndexLabels
+from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import ANALYSIS, STATE_TABLE
 from bot.storage.searches import fact_search
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.gazetteer import Gazetteer
-from bot.search import IndexLabels, catalog_labels
+from bot.pipeline.gazetteer import Gazetteer
+from bot.pipeline.search_terms import IndexLabels, catalog_labels
 from bot.storage.fulltext import FactSearch
 from bot.storage.fulltext_postgres import PostgresFactSearch
 
@@ -18,7 +18,7 @@ def fact_search(
 ) -> FactSearch:
     """The search over the store `session` is bound to. `labels` are what the index
     names metrics and topics by; without them, the project's compiled catalogs are
-    read (`bot.search.catalog_labels`), and a missing one is an error."""
+    read (`bot.pipeline.search_terms.catalog_labels`), and a missing one is an error."""
     labels = labels if labels is not None else catalog_labels()
     if session.get_bind().dialect.name == "postgresql":
         return PostgresFactSearch(session, labels, gazetteer)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import StoredMessage
+from tools.emulator import StoredMessage
 from bot.render.keyboards import CALLBACK_LIMIT
 from bot.render.search import SEARCH_PAGE_SIZE
 from tests.handlers.answers import assert_valid

@@ -14,9 +14,9 @@ from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
 from bot.pipeline.ingest import ingest_paths
-from bot.search import KAZAKH_FIELDS, SearchQuery, Term, catalog_labels
+from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term, catalog_labels
 from bot.storage import fulltext
-from bot.storage.db import alembic_config, create_engine, create_session_factory, migrate
+from bot.storage.engine import alembic_config, create_engine, create_session_factory, migrate
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
 from bot.storage.reindex import run_reindex
 from bot.storage.searches import fact_search

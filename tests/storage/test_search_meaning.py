@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Period, PeriodKind, Status, Topic
-from bot.search import Filters, parse_query
+from bot.pipeline.search_terms import Filters, parse_query
 from bot.storage.fulltext import SearchPage
 from bot.storage.searches import fact_search
 from tests.factories import Document, make_fact, make_meta, store_documents
