@@ -28,6 +28,7 @@ locales: $(STAMP)
 
 migrate: catalogs
 	$(PY) -m bot migrate
+	$(PY) -m bot reindex --if-stale
 
 ingest: migrate
 	$(PY) -m bot ingest

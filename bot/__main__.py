@@ -28,6 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fetch the news feeds once and ingest new articles")
     fetch.add_argument("--db", help="database URL (default: DATABASE_URL)")
     fetch.add_argument("--feeds", help="feeds file (default: data/feeds.toml)")
+    reindex = commands.add_parser("reindex", help="rebuild the search index from the stored facts")
+    reindex.add_argument("--db", help="database URL (default: DATABASE_URL)")
+    reindex.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="only when the index was built by another version of the analysis",
+    )
 
     digest = commands.add_parser("digest", help="send the digests that are due")
     digest.add_argument(
@@ -78,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         feeds = Path(args.feeds) if args.feeds else None
         return asyncio.run(run_fetch(settings, url, feeds))
+    if command == "reindex":
+        from bot.pipeline.search_terms import index_labels
+        from bot.storage.reindex import run_reindex
+
+        return asyncio.run(run_reindex(url, index_labels(), if_stale=args.if_stale))
     if command == "facts":
         from bot.app.cli.ingest import run_facts
 

@@ -19,6 +19,7 @@ def feature_routers() -> list[Router]:
         search,
         sources,
         start,
+        subjects,
         subscriptions,
         topics,
     )
@@ -35,6 +36,7 @@ def feature_routers() -> list[Router]:
         documents.router,
         links.router,
         search.router,
+        subjects.router,
         buttons.router,
         groups.router,
         fallback.router,

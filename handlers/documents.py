@@ -12,7 +12,7 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.settings import Settings
-from bot.pipeline.ingest import ingest_bytes
+from bot.storage.ingest import ingest_bytes
 from bot.render.ingest import (
     ingest_report_text,
     not_a_text_file_text,

@@ -1,15 +1,16 @@
-"""/search <words>, and plain text in a private chat."""
+"""/search <words>, plain text in a private chat, and the ◀ ▶ of their results."""
 
 from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.queries.facts import FactQueries
-from bot.render.views import search_prompt_view, search_view
+from bot.render.keyboards import ResultsPage
+from bot.render.views import search_page_view, search_prompt_view, search_view, show_in_place
 
 router = Router(name=__name__)
 
@@ -21,6 +22,7 @@ async def cmd_search(
     session: AsyncSession,
 ) -> None:
     reply = await search_view(FactQueries.of(session), command.args or "")
+    assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
 
 
@@ -35,4 +37,15 @@ async def on_private_text(
     session: AsyncSession,
 ) -> None:
     reply = await search_view(FactQueries.of(session), message.text or "")
+    assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
+
+
+@router.callback_query(ResultsPage.filter())
+async def on_results_page_clicked(
+    callback: CallbackQuery,
+    callback_data: ResultsPage,
+    session: AsyncSession,
+) -> None:
+    reply = await search_page_view(FactQueries.of(session), callback_data.query, callback_data.page)
+    await show_in_place(callback, reply)

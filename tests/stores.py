@@ -82,7 +82,7 @@ async def _await(factory: Callable[[], Awaitable[T]]) -> T:
 
 
 async def ingest_seed_documents(url: str) -> None:
-    from bot.pipeline.ingest import ingest_paths
+    from bot.storage.ingest import ingest_paths
 
     engine = create_engine(url)
     try:

@@ -20,7 +20,7 @@ from bot import PROJECT_ROOT
 from bot.domain import ExtractedFact
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import load_manifest, read_document
-from bot.pipeline.ingest import analyse
+from bot.pipeline.analysis import analyse
 
 
 def default_devset() -> Path:

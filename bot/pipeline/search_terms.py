@@ -9,10 +9,17 @@ Both sides go through the same analysis, so they meet on the same terms:
 - names through the gazetteer: a fact about an entity is found by every name the
   gazetteer knows for it (Russian, Kazakh, Latin, aliases), whatever the quote says;
 - metric labels and topic words in both languages, so "рабочие места" or
-  "жұмыс орындары" find the jobs figures.
+  "жұмыс орындары" find the jobs figures (the labels come from the catalogs, handed in
+  as `IndexLabels`: a missing catalog is an error, never a quieter index);
+- every term with its Kazakh letters folded (`plain`: Теміртау = Темиртау) and Latin
+  words spelt in Cyrillic too (Qarmet = кармет);
+- a query word also as its equivalents in the other language (`bilingual`, from
+  `data/vocab/bilingual.toml`: көмір = уголь);
+- years, plan words and topic words of a query as filters (`Filters`), and names
+  with a typo corrected against the gazetteer's (`corrected_name`, with rapidfuzz).
 
 A fact becomes a `SearchDocument` of a few fields; a query becomes a `SearchQuery`:
-groups of alternative terms, every group to be matched. Turning these into a
+groups of alternative terms, every group to be matched, and its filters. Turning these into a
 database's full-text syntax is the store's business (`bot.storage.fulltext`); here
 the same semantics run in memory too (`match_facts`), for tests and small lists.
 """
@@ -21,17 +28,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
-from bot.domain import Fact, Topic
+from bot.domain import Fact, Status, Topic
 from bot.pipeline.gazetteer import Entity, Gazetteer, load_gazetteer
 from bot.pipeline.morph import fold, lemma, lemmas_of, tokens
+from bot.pipeline.vocabulary import word_map, words
 
-if TYPE_CHECKING:
-    from aiogram.utils.i18n import I18n
 
 # The fields of a fact's search document, strongest first.
 SUBJECT = "subject"  # the fact's subject and every name of its entity
@@ -114,6 +120,8 @@ TOPIC_WORDS: dict[Topic, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     Topic.OTHER: ((), ()),
 }  # fmt: skip
+
+T = TypeVar("T")
 
 # Letters only Kazakh has among the Cyrillic ones.
 _KAZAKH = re.compile("[әғқңөұүһі]")
@@ -198,6 +206,39 @@ def _lemma(word: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexLabels:
+    """The labels of every metric and topic in every language, as the index needs them:
+    a fact is found by its metric's and topic's names in both languages. Built from the
+    catalogs by whoever builds the index (`index_labels`), never loaded behind its back."""
+
+    metrics: Mapping[str, tuple[tuple[str, str], ...]]  # metric → ((language, label), …)
+    topics: Mapping[Topic, tuple[tuple[str, str], ...]]
+
+
+@cache
+def index_labels() -> IndexLabels:
+    """Every metric's and topic's name in both languages, from the reference data: the
+    measures' labels (`data/vocab/measures.toml`) and the topics' names
+    (`data/vocab/topics.toml`). The index needs no catalogs and no i18n context."""
+    from bot.pipeline.measures import LANGUAGES, measure_rows
+    from bot.pipeline.vocabulary import entry
+
+    metrics = {
+        key: tuple((language, str(row[f"label_{language}"])) for language in LANGUAGES)
+        for key, row in measure_rows().items()
+    }
+    topics = {
+        topic: tuple(
+            (language, name)
+            for language in LANGUAGES
+            for name in entry("topics", "names", topic.value, language)
+        )
+        for topic in Topic
+    }
+    return IndexLabels(metrics=metrics, topics=topics)
+
+
+@dataclass(frozen=True, slots=True)
 class SearchDocument:
     """What one fact is found by, field by field (words separated by spaces)."""
 
@@ -218,33 +259,44 @@ def fact_document(
     entity_key: str | None,
     metric: str,
     quote: str,
+    labels: IndexLabels,
     gazetteer: Gazetteer | None = None,
 ) -> SearchDocument:
-    """The search document of one fact."""
+    """The search document of one fact; every term with its letters folded (`plain`)."""
     entity = (gazetteer or load_gazetteer()).get(entity_key)
     words, lemmas = quote_terms(quote)
     return SearchDocument(
         subject=_subject_terms(subject, entity),
-        metric=_metric_terms(metric),
-        topic=_topic_terms(Topic(topic)),
-        quote=" ".join(words),
-        lemmas=" ".join(lemmas),
+        metric=_metric_terms(metric, labels.metrics.get(metric, ())),
+        topic=_topic_terms(Topic(topic), labels.topics.get(Topic(topic), ())),
+        quote=" ".join(plain(word) for word in words),
+        lemmas=" ".join(plain(word) for word in lemmas),
     )
 
 
 def quote_terms(quote: str) -> tuple[list[str], list[str]]:
-    """A sentence's words, and the lemmas of those whose lemma is another word."""
+    """A sentence's words, and the lemmas of those whose lemma is another word (for
+    Kazakh words, their stems)."""
     words = words_of(quote)
-    return words, [normal for word in words if (normal := _lemma(word)) != word]
+    lemmas: list[str] = []
+    for word in words:
+        if is_kazakh(word):
+            lemmas.extend(stem for stem in kazakh_stems(word) if stem != word)
+        elif (normal := _lemma(word)) != word:
+            lemmas.append(normal)
+    return words, lemmas
 
 
-def document_of(fact: Fact, gazetteer: Gazetteer | None = None) -> SearchDocument:
+def document_of(
+    fact: Fact, labels: IndexLabels, gazetteer: Gazetteer | None = None
+) -> SearchDocument:
     return fact_document(
         topic=fact.topic,
         subject=fact.subject,
         entity_key=fact.entity_key,
         metric=fact.metric,
         quote=fact.quote,
+        labels=labels,
         gazetteer=gazetteer,
     )
 
@@ -256,57 +308,182 @@ def _subject_terms(subject: str, entity: Entity | None) -> str:
         terms += _analysed(entity.name_ru, kazakh=False) + _analysed(entity.name_kk, kazakh=True)
         for alias in entity.aliases:
             terms += _analysed(alias, kazakh=False)
-    return " ".join(_unique(terms))
+    terms += [spelling for term in terms for spelling in transliterations(term)]
+    return " ".join(_unique(plain(term) for term in terms))
 
 
-@cache
-def _metric_terms(metric: str) -> str:
-    from bot.render.labels import metric_label
-
+@lru_cache(maxsize=1024)
+def _metric_terms(metric: str, labels: tuple[tuple[str, str], ...]) -> str:
     terms = _analysed(metric.replace("_", " "), kazakh=False)
-    for language, label in _labels(metric_label, metric):
+    for language, label in labels:
         terms.extend(_analysed(label, kazakh=language == "kk"))
-    return " ".join(_unique(terms))
+    return " ".join(_unique(plain(term) for term in terms))
 
 
-@cache
-def _topic_terms(topic: Topic) -> str:
-    from bot.render.labels import topic_label
-
+@lru_cache(maxsize=64)
+def _topic_terms(topic: Topic, labels: tuple[tuple[str, str], ...]) -> str:
     terms = []
-    for language, label in _labels(topic_label, topic):
+    for language, label in labels:
         terms.extend(_analysed(label, kazakh=language == "kk"))
     russian, kazakh = TOPIC_WORDS.get(topic, ((), ()))
     for word in russian:
         terms.extend(_analysed(word, kazakh=False))
     for word in kazakh:
         terms.extend(_analysed(word, kazakh=True))
-    return " ".join(_unique(terms))
+    return " ".join(_unique(plain(term) for term in terms))
 
 
-def _labels(label: object, key: object) -> list[tuple[str, str]]:
-    """A label in every language, from the compiled catalogs."""
-    from bot.render.i18n import LANGUAGES
+# ---- letters, scripts and the other language --------------------------------------
 
-    i18n = _catalogs()
-    if i18n is None:
-        return []
-    found = []
-    with i18n.context():
-        for language in LANGUAGES:
-            with i18n.use_locale(language):
-                found.append((language, label(key)))  # type: ignore[operator]
+# Kazakh letters to the Russian ones people type in their place (and ё to е): both the
+# index and the query are folded, so Теміртау, Темиртау and ТЕМІРТАУ meet.
+PLAIN_LETTERS = str.maketrans("әіңғүұқөһё", "аингуукохе")
+
+
+def plain(term: str) -> str:
+    """A term with its letters folded (see `PLAIN_LETTERS`)."""
+    return term.translate(PLAIN_LETTERS)
+
+
+@cache
+def _latin_letters() -> tuple[tuple[str, str], ...]:
+    table = word_map("search", "translit", "latin")
+    pairs = ((key, str(value)) for key, value in table.items())
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+@lru_cache(maxsize=50_000)
+def transliterations(term: str) -> tuple[str, ...]:
+    """A Latin word in Cyrillic letters ("qarmet" → "кармет"). Both the index and the
+    query spell their Latin words so, which is how a name written in either script is
+    found by the other."""
+    if not (term.isascii() and term.isalpha()):
+        return ()
+    spelled, i = [], 0
+    letters = _latin_letters()
+    while i < len(term):
+        for latin, cyrillic in letters:
+            if term.startswith(latin, i):
+                spelled.append(cyrillic)
+                i += len(latin)
+                break
+        else:
+            return ()
+    return ("".join(spelled),)
+
+
+def _analysed_key(text: str) -> tuple[str, ...]:
+    """A word or phrase as the vocabulary compares it: each word's lemma or first stem,
+    letters folded."""
+    key = []
+    for word in words_of(text):
+        if is_kazakh(word):
+            key.append(plain(kazakh_stems(word)[0]))
+        else:
+            key.append(plain(_lemma(word)))
+    return tuple(key)
+
+
+@cache
+def bilingual() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The equivalents of every word and phrase of `data/vocab/bilingual.toml` (and of
+    the place names of `search.toml`), both ways: analysed key → analysed phrases."""
+    pairs: dict[tuple[str, ...], dict[tuple[str, ...], None]] = {}
+
+    def link(left: tuple[str, ...], right: tuple[str, ...]) -> None:
+        if left and right and left != right:
+            pairs.setdefault(left, {})[right] = None
+
+    for kazakh, russian in word_map("bilingual", "words").items():
+        for other in [russian] if isinstance(russian, str) else russian:
+            left, right = _analysed_key(kazakh), _analysed_key(str(other))
+            link(left, right)
+            link(right, left)
+    for place, names in word_map("search", "places").items():
+        for name in names:
+            link(_analysed_key(place), _analysed_key(str(name)))
+    return {key: tuple(found) for key, found in pairs.items()}
+
+
+@cache
+def status_words() -> dict[str, Status]:
+    """Query words that ask for plans or for reported figures, analysed."""
+    found: dict[str, Status] = {}
+    for status in (Status.PLAN, Status.ACTUAL):
+        for word in words("search", "status", status.value):
+            found[plain(_lemma(word))] = status
+            found[plain(word)] = status
     return found
 
 
 @cache
-def _catalogs() -> I18n | None:
-    from bot.render.i18n import create_i18n
+def topic_words() -> dict[str, Topic]:
+    """Single words that name one topic, analysed: such a word narrows by topic."""
+    found: dict[str, Topic] = {}
+    for topic, (russian, kazakh) in TOPIC_WORDS.items():
+        for word in (*russian, *kazakh):
+            if len(words_of(word)) == 1:
+                found.setdefault(_analysed_key(word)[0], topic)
+    return found
 
-    try:
-        return create_i18n()
-    except RuntimeError:  # catalogs not compiled: labels are left out
+
+# ---- names that forgive typos ------------------------------------------------------
+
+
+# The name words of each gazetteer a process uses (one, in practice), by its identity.
+_NAME_WORDS: dict[int, tuple[Gazetteer, dict[str, str]]] = {}
+
+
+def name_words(gazetteer: Gazetteer) -> dict[str, str]:
+    """Every word of every name the gazetteer knows, folded → as written (for the
+    correction note), e.g. "темиртау" → "Темиртау"."""
+    known = _NAME_WORDS.get(id(gazetteer))
+    if known is not None and known[0] is gazetteer:
+        return known[1]
+    found: dict[str, str] = {}
+    for entity in gazetteer:
+        for name in (entity.name_ru, entity.name_kk, *entity.aliases):
+            for word in tokens(unicodedata.normalize("NFKC", name)):
+                folded = plain(fold(word))
+                if len(folded) >= NAME_MIN and not folded.isdigit():
+                    found.setdefault(folded, word)
+    _NAME_WORDS[id(gazetteer)] = (gazetteer, found)
+    return found
+
+
+# Names shorter than this are not corrected (too many near neighbours).
+NAME_MIN = 4
+# Up to this length a name forgives one wrong letter, beyond it two.
+SHORT_NAME = 6
+
+
+def subject_words(subjects: Iterable[str]) -> dict[str, str]:
+    """The words of subjects as stored (company names the gazetteer does not know),
+    folded → as written, for `corrected_name`."""
+    found: dict[str, str] = {}
+    for subject in subjects:
+        for word in tokens(unicodedata.normalize("NFKC", subject)):
+            folded = plain(fold(word))
+            if len(folded) >= NAME_MIN and not folded.isdigit():
+                found.setdefault(folded, word)
+    return found
+
+
+def corrected_name(word: str, names: Mapping[str, str]) -> str | None:
+    """The name a misspelt word most likely means among `names` (folded → as written:
+    `name_words`, `subject_words`), e.g. "темиртаю" → "Темиртау": within one edit for a
+    short word and two for a long one; None when none is close or the word is a name."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    folded = plain(word)
+    if len(folded) < NAME_MIN or folded.isdigit() or folded in names:
         return None
+    limit = 1 if len(folded) <= SHORT_NAME else 2
+    # The nearest; among as near, the first in alphabetical order (the same on any store).
+    candidates = sorted(names)
+    best = process.extractOne(folded, candidates, scorer=Levenshtein.distance, score_cutoff=limit)
+    return names[best[0]] if best else None
 
 
 # ---- queries --------------------------------------------------------------------
@@ -321,42 +498,133 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchQuery:
-    """Groups of alternatives; a fact matches when it matches one term of every group."""
+class Filters:
+    """What a query asks of a fact besides its words: a year its period names, plans or
+    reported figures, a topic."""
 
-    groups: tuple[tuple[Term, ...], ...]
+    years: tuple[int, ...] = ()
+    status: Status | None = None
+    topic: Topic | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.groups)
+        return bool(self.years or self.status or self.topic)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """Groups of alternatives; a fact matches when it matches one term of every group.
+    `words` are the query words the groups came from (for corrections), `filters` what
+    the query asks besides words (a topic word is both: a word ranked like the others,
+    and the topic to narrow to)."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    words: tuple[str, ...] = ()
+    filters: Filters = Filters()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.filters)
+
+    def loosened(self) -> SearchQuery:
+        """The same words without the filters."""
+        return SearchQuery(self.groups, self.words)
+
+
+# Years a query may name as a filter.
+YEARS = range(1990, 2101)
 
 
 def parse_query(text: str, language: str = "ru") -> SearchQuery:
-    """A user's words as terms; punctuation, operators and symbols are only separators."""
-    groups: list[tuple[Term, ...]] = []
-    seen: set[str] = set()
+    """A user's words as terms and filters; punctuation, operators and symbols are
+    only separators."""
+    words_seen: list[str] = []
     for word in words_of(text[:QUERY_LIMIT]):
-        if word in seen or word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
+        if word in words_seen or word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
             continue
-        seen.add(word)
-        groups.append(word_terms(word, language))
-        if len(groups) == MAX_GROUPS:
-            break
-    return SearchQuery(tuple(groups))
+        words_seen.append(word)
+    years: list[int] = []
+    status: Status | None = None
+    topic: Topic | None = None
+    rest: list[str] = []
+    for word in words_seen:
+        readings = _readings(word)
+        if word.isdigit() and len(word) == 4 and int(word) in YEARS:
+            years.append(int(word))
+        elif status is None and (found := _first(status_words(), readings)):
+            status = found
+        else:
+            if topic is None and (named := _first(topic_words(), readings)):
+                topic = named
+            rest.append(word)
+    groups: list[tuple[Term, ...]] = []
+    kept: list[str] = []
+    i = 0
+    while i < len(rest) and len(groups) < MAX_GROUPS:
+        span, equivalents = _phrase_at(rest, i)
+        for word in rest[i : i + span]:
+            terms = list(word_terms(word, language))
+            # A word's own equivalents; a word of a phrase without any of its own may be
+            # any word of the phrase's equivalents (word order differs between the
+            # languages: "көмір қоры" is "запасы угля").
+            own = bilingual().get(_analysed_key(word), ()) if span > 1 else equivalents
+            for other in own or equivalents:
+                terms.extend(Term(term) for term in other)
+            groups.append(_distinct(terms))
+            kept.append(word)
+        i += span
+    return SearchQuery(
+        tuple(groups[:MAX_GROUPS]),
+        tuple(kept[:MAX_GROUPS]),
+        Filters(tuple(sorted(set(years)))[:2], status, topic),
+    )
+
+
+def _readings(word: str) -> list[str]:
+    """The forms a query word may be looked up by: its lemma, itself, and its Kazakh
+    stems (a Kazakh word need not have a letter only Kazakh has: "жоспарлар")."""
+    return _unique([*_analysed_key(word), plain(word), *map(plain, kazakh_stems(word))])
+
+
+def _first(table: Mapping[str, T], readings: Iterable[str]) -> T | None:
+    return next((table[reading] for reading in readings if reading in table), None)
+
+
+def _phrase_at(words: Sequence[str], i: int) -> tuple[int, tuple[tuple[str, ...], ...]]:
+    """The longest vocabulary phrase starting at `words[i]`, with its equivalents."""
+    vocabulary = bilingual()
+    for span in range(min(4, len(words) - i), 0, -1):
+        key = tuple(part for word in words[i : i + span] for part in _analysed_key(word))
+        if key in vocabulary:
+            return span, vocabulary[key]
+    return 1, ()
 
 
 def word_terms(word: str, language: str = "ru") -> tuple[Term, ...]:
-    """The alternatives one query word stands for."""
+    """The alternatives one query word stands for, letters folded."""
     terms = [Term(word)]
     if is_cyrillic(word):
         terms.extend(Term(normal) for normal in sorted({_lemma(word), *lemmas_of(word)}))
         if language == "kk" or is_kazakh(word):
-            terms.extend(Term(stem, KAZAKH_FIELDS) for stem in kazakh_stems(word) if stem != word)
-    anywhere = {term.text for term in terms if term.fields is None}
+            terms.extend(Term(stem) for stem in kazakh_stems(word) if stem != word)
+    terms.extend(Term(spelling) for spelling in transliterations(word))
+    return _distinct(terms)
+
+
+def _distinct(terms: Iterable[Term]) -> tuple[Term, ...]:
     unique: dict[str, Term] = {}
     for term in terms:
-        if term.text.isalnum() and (term.fields is None or term.text not in anywhere):
-            unique.setdefault(term.text, term)
+        folded = plain(term.text)
+        if folded.isalnum():
+            unique.setdefault(folded, Term(folded, term.fields))
     return tuple(unique.values())
+
+
+def with_word(query: SearchQuery, index: int, word: str, language: str = "ru") -> SearchQuery:
+    """The query with its `index`-th word replaced (a corrected name)."""
+    groups = list(query.groups)
+    groups[index] = word_terms(fold(word), language)
+    words_now = list(query.words)
+    words_now[index] = word
+    return SearchQuery(tuple(groups), tuple(words_now), query.filters)
 
 
 # ---- in memory ------------------------------------------------------------------
@@ -381,25 +649,33 @@ def matches(document: SearchDocument, query: SearchQuery) -> float:
     return score
 
 
-def query_terms(text: str, gazetteer: Gazetteer) -> tuple[set[str], list[str]]:
-    """The entity keys a query names and the lemmas of its other words."""
-    words = tokens(text[:QUERY_LIMIT])
-    mentions = gazetteer.find_in(" ".join(words))
-    covered = {i for m in mentions for i in range(m.start_token, m.end_token)}
-    lemmas = [
-        _lemma(fold(word))
-        for i, word in enumerate(words)
-        if i not in covered and fold(word) not in STOP_WORDS and len(word) > 1
-    ]
-    return {m.entity.key for m in mentions}, [w for w in lemmas if w not in STOP_WORDS]
+def passes(fact: Fact, filters: Filters) -> bool:
+    """Whether a fact meets a query's filters."""
+    if filters.topic is not None and fact.topic is not filters.topic:
+        return False
+    if filters.status is not None and fact.status is not filters.status:
+        return False
+    if filters.years:
+        key = fact.period.key() if fact.period else ""
+        return any(str(year) in key for year in filters.years)
+    return True
 
 
 def match_facts(
-    facts: Iterable[Fact], text: str, gazetteer: Gazetteer, *, language: str = "ru"
+    facts: Iterable[Fact],
+    text: str,
+    labels: IndexLabels,
+    gazetteer: Gazetteer,
+    *,
+    language: str = "ru",
 ) -> list[Fact]:
     """The facts matching the query, best first (the given order among equals)."""
     query = parse_query(text, language)
     if not query:
         return []
-    scored = [(matches(document_of(f, gazetteer), query), i, f) for i, f in enumerate(facts)]
+    scored = [
+        (matches(document_of(f, labels, gazetteer), query) if query.groups else 1.0, i, f)
+        for i, f in enumerate(facts)
+        if passes(f, query.filters)
+    ]
     return [fact for score, _i, fact in sorted(scored, key=lambda s: (-s[0], s[1])) if score]

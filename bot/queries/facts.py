@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import Fact, Source, Topic
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.engine import store_of
+from bot.storage.fulltext import SearchPage
 from bot.storage.repositories import DocumentRepository, FactRepository
 
 # How long a process trusts the store's version it last read (see FactQueries.version).
@@ -241,6 +242,19 @@ class FactQueries:
     async def search(
         self, text: str, limit: int = 50, *, language: str = "ru", offset: int = 0
     ) -> list[Fact]:
-        """Facts matching every word of `text`, best first (full-text search with
-        Russian lemmas, Kazakh stems and every name of an entity)."""
+        """Facts matching `text`, best first (full-text search with Russian lemmas,
+        Kazakh stems, both languages' words, every name of an entity, names forgiven
+        a typo, and years, plans and topics as filters)."""
+        return (await self.find(text, limit, language=language, offset=offset)).facts
+
+    async def find(
+        self, text: str, limit: int = 50, *, language: str = "ru", offset: int = 0
+    ) -> SearchPage:
+        """`search`, with the names the query was corrected to."""
         return await self._facts.search(text, language=language, limit=limit, offset=offset)
+
+    async def remember_query(self, text: str) -> str:
+        return await self._facts.remember_query(text)
+
+    async def recall_query(self, key: str) -> str | None:
+        return await self._facts.recall_query(key)

@@ -6,7 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain import MAIN_TOPICS, Topic
-from bot.pipeline.ingest import IngestReport, Outcome
+from bot.storage.ingest import IngestReport, Outcome
 from bot.render.html import escape, shorten
 from bot.render.labels import TOPIC_EMOJI, topic_label
 

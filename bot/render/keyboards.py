@@ -46,6 +46,33 @@ class CardPage(CallbackData, prefix="cardpage"):
     page: int
 
 
+class ResultsPage(CallbackData, prefix="found"):
+    """Turns the pages of /search results in place: `query` is the query itself, or
+    `#` and the key it is kept under when it is too long for a button."""
+
+    query: str
+    page: int
+
+
+# Telegram's limit on a button's callback data, in bytes.
+CALLBACK_LIMIT = 64
+# The highest page number a button may carry (results stop at a thousand).
+MAX_RESULTS_PAGE = 999
+# What marks a query kept in the store by its key.
+QUERY_KEY_MARK = "#"
+
+
+def query_in_button(query: str) -> str | None:
+    """The query as `ResultsPage` carries it, when it fits (None: keep it by a key)."""
+    if ":" in query or query.startswith(QUERY_KEY_MARK):
+        return None
+    try:
+        widest = ResultsPage(query=query, page=MAX_RESULTS_PAGE).pack()
+    except ValueError:  # aiogram's own check of the 64 bytes
+        return None
+    return query if len(widest.encode("utf-8")) <= CALLBACK_LIMIT else None
+
+
 class ChartOpen(CallbackData, prefix="chart"):
     """Sends the chart of a topic as a photo."""
 
@@ -132,6 +159,28 @@ def card_keyboard(topic: Topic, key: str, page: int, pages: int) -> InlineKeyboa
     arrows = _pager(builder, page, pages, lambda p: CardPage(topic=topic, key=key, page=p))
     builder.button(text=topic_button(topic), callback_data=FactPage(topic=topic, page=0))
     builder.adjust(*([arrows] if arrows else []), 1)
+    return builder.as_markup()
+
+
+def results_keyboard(
+    query: str | None,
+    page: int,
+    more: bool,
+    subjects: Sequence[tuple[Topic, SubjectRef]] = (),
+) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for the pages of search results (`query` as `ResultsPage` carries it; None:
+    a single page), and a button per subject shown that opens its card."""
+    builder = InlineKeyboardBuilder()
+    arrows = 0
+    if query is not None:
+        pages = page + 2 if more else page + 1
+        arrows = _pager(builder, page, pages, lambda p: ResultsPage(query=query, page=p))
+    for topic, subject in subjects:
+        name = "📌 " + shorten(entity_name(subject.entity_key, subject.subject), BUTTON_LIMIT)
+        builder.button(text=name, callback_data=SubjectCard(topic=topic, key=subject.key))
+    if not arrows and not subjects:
+        return None
+    builder.adjust(*([arrows] if arrows else []), *([1] * len(subjects)))
     return builder.as_markup()
 
 

@@ -8,7 +8,7 @@ exist (a stale or forged button).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -17,18 +17,23 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain import Topic
-from bot.queries.facts import FactQueries, SubjectRef
-from bot.render.facts import render_card, render_search, render_sources, render_topic
+from bot.domain import Fact, Topic
+from bot.queries.facts import FactQueries, SubjectRef, group_by_subject, subject_key
+from bot.render.facts import render_card, render_sources, render_topic
 from bot.render.html import escape
 from bot.render.keyboards import (
+    QUERY_KEY_MARK,
     card_keyboard,
     languages_keyboard,
+    query_in_button,
+    results_keyboard,
     sources_keyboard,
     topic_keyboard,
     topics_keyboard,
 )
 from bot.render.labels import current_language, language_name, topic_label
+from bot.render.search import SEARCH_PAGE_SIZE, render_search_page
+from bot.pipeline.search_terms import Filters, parse_query, passes
 
 T = TypeVar("T")
 
@@ -54,6 +59,7 @@ def command_descriptions(locale: str | None = None) -> list[tuple[str, str]]:
         ("chart", _("Charts: investments, zones, cargo", locale=locale)),
         ("export", _("The facts as a CSV table", locale=locale)),
         ("search", _("Search the facts", locale=locale)),
+        ("subject", _("Everything about a company, a town or a zone", locale=locale)),
         ("sources", _("Where the figures come from", locale=locale)),
         ("subscribe", _("Digests of new figures: topics, how often, when", locale=locale)),
         ("settings", _("Your digest subscription", locale=locale)),
@@ -201,13 +207,84 @@ async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
     )
 
 
-async def search_view(queries: FactQueries, text: str) -> Reply:
-    """The first page of the results; a longer list asks for more precise words."""
-    pages = render_search(text, await queries.search(text, language=current_language()))
-    if len(pages) > 1:
-        more = _("Only the first results are shown: add a word to narrow the search.")
-        return Reply(f"{pages[0]}\n\n<i>{escape(more)}</i>")
-    return Reply(pages[0])
+async def search_view(queries: FactQueries, text: str, page: int = 0) -> Reply | None:
+    """A page of the results for `text`, with ◀ ▶ (None: a page past the end)."""
+    words = " ".join(text.split())
+    found = await queries.find(
+        words,
+        SEARCH_PAGE_SIZE + 1,
+        language=current_language(),
+        offset=page * SEARCH_PAGE_SIZE,
+    )
+    facts, more = found.facts[:SEARCH_PAGE_SIZE], len(found.facts) > SEARCH_PAGE_SIZE
+    if page and not facts:
+        return None
+    shown = render_search_page(words, facts, page, found.corrected)
+    if not facts:
+        return Reply(shown)
+    if not (page or more):
+        return Reply(shown, results_keyboard(None, page, more, subject_cards(facts)))
+    carried = query_in_button(words)
+    if carried is None:
+        carried = QUERY_KEY_MARK + await queries.remember_query(words)
+    return Reply(shown, results_keyboard(carried, page, more, subject_cards(facts)))
+
+
+async def search_page_view(queries: FactQueries, carried: str, page: int) -> Reply | None:
+    """A page of results from a ◀ ▶ button (None when its query is unknown)."""
+    query: str | None = carried
+    if carried.startswith(QUERY_KEY_MARK):
+        query = await queries.recall_query(carried[len(QUERY_KEY_MARK) :])
+    if not query or page < 0:
+        return None
+    return await search_view(queries, query, page)
+
+
+def subject_cards(facts: Sequence[Fact]) -> list[tuple[Topic, SubjectRef]]:
+    """A card button for each subject of the facts shown, in their order."""
+    found: dict[str, tuple[Topic, SubjectRef]] = {}
+    for fact in facts:
+        key = subject_key(fact)
+        found.setdefault(key, (fact.topic, SubjectRef(key, fact.entity_key, fact.subject)))
+    return list(found.values())
+
+
+async def subject_view(queries: FactQueries, name: str) -> Reply:
+    """The card of the subject `name` means: the subject of the best search result (so
+    a name with a typo finds it too, and the answer says what it was read as)."""
+    words = " ".join(name.split())
+    found = await queries.find(words, 1, language=current_language())
+    if not found.facts:
+        return Reply(render_search_page(words, [], 0, found.corrected))
+    fact = found.facts[0]
+    filters = parse_query(words).filters
+    card = None
+    if filters.years or filters.status:
+        card = await filtered_card_view(queries, subject_key(fact), filters)
+    if card is None:  # no filters, or none of the subject's figures meets them
+        card = await card_view(queries, fact.topic, subject_key(fact))
+    assert card is not None  # the subject has this fact
+    if found.corrected:
+        note = _("Showing results for «{names}»").format(names=", ".join(found.corrected))
+        return Reply(f"<i>{escape(note)}</i>\n\n{card.text}", card.markup)
+    return card
+
+
+async def filtered_card_view(queries: FactQueries, key: str, filters: Filters) -> Reply | None:
+    """A subject's card with only the figures of the years or the status asked for
+    ("/subject Qarmet 2024", "/subject Qarmet план"): its first page."""
+    group = await queries.subject(key)
+    if group is None:
+        return None
+    kept = [fact for fact in group.facts if passes(fact, filters)]
+    groups = group_by_subject(kept)
+    if not groups:
+        return None
+    return Reply(render_card(groups[0])[0])
+
+
+def subject_prompt_view() -> Reply:
+    return Reply(escape(_("Send /subject with a name, e.g. /subject Qarmet")))
 
 
 def search_prompt_view() -> Reply:

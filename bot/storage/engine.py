@@ -40,8 +40,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {"timeout": 30})
     elif is_postgresql(url):
-        # A replica outlives database restarts and idle-connection reaping by proxies.
-        kwargs.setdefault("pool_pre_ping", True)
+        # A replica outlives idle-connection reaping by proxies: connections are renewed
+        # before proxies drop them. No ping before every checkout (a round trip per
+        # update): after a database restart the first failing statement makes the pool
+        # drop every connection it holds, and the next update connects afresh.
+        kwargs.setdefault("pool_recycle", 300)
         kwargs.setdefault(
             "connect_args", {"server_settings": {"application_name": "karaganda-facts-bot"}}
         )

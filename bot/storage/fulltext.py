@@ -8,61 +8,87 @@ transaction as the facts (`DocumentRepository.store` calls `add_document` and
 Queries never reach FTS5 syntax from the user: `bot.pipeline.search_terms.parse_query` keeps only
 runs of letters and digits, and each becomes a quoted string here.
 
-Ranking. FTS5's `bm25()` is exact but first counts, for every term of the query, all
-the rows that contain it: a word found in a fifth of a million facts costs tens of
-milliseconds before the first row is ranked. So every word of the query is probed
-first (one statement), counting at most `EXACT_LIMIT` facts:
+Ranking is by tiers, the same on every store: first the facts with every word in their
+subject or metric, then also in their topic words, then the rest; newest document first
+within a tier. (A store's own rank, bm25 or ts_rank, would order the two stores' pages
+differently.) Every word of the query is probed first (one statement), counting at
+most `EXACT_LIMIT` facts:
 
-- every word narrower than that: all matches are ranked with weighted bm25, ties
-  going to the newest document;
-- some words broad, some narrow ("Qarmet инвестиции"): the matches are no more than
-  the narrow words match, so all of them are ranked — first those with every word in
-  the fact's subject or metric, then also in its topic words, then the rest; within
-  that, bm25 over the narrow words only;
-- every word broad ("инвестиции", "рабочие места"): the same tiers, the most recently
-  added facts first within a tier, the first two tiers looked for among the `RECENT`
-  newest facts only. FTS5 walks its index in rowid order and stops after the page, so
-  the cost follows the page and that window, not the size of the store.
+- some word narrower than that ("Qarmet инвестиции"): the matches are no more than the
+  narrow words match, so all of them are put in their tiers and sorted;
+- every word broad ("инвестиции", "рабочие места"): the most recently added facts first
+  within a tier, the first two tiers looked for among the `RECENT` newest facts only.
+  The index is walked in id order and stops after the page, so the cost follows the
+  page and that window, not the size of the store.
+
+Years, plan words and topic words are filters on the matches (`bot.storage.fact_rows`);
+a query of filters alone lists the facts meeting them, newest first. A name the store
+has never seen is corrected to the nearest gazetteer name or stored subject
+(`bot.pipeline.search_terms.corrected_name`), and the page says so. When every word together finds
+nothing, the facts with all but one of them are ranked instead, and so on: a word that
+is not found lowers the rank rather than emptying the answer; filters that empty the
+answer are dropped the same way.
 
 On PostgreSQL the same search runs over a tsvector index (`bot.storage.fulltext_postgres`:
-the statements differ, the analysis and the strategy do not). Other dialects have no
-index: there the facts are matched in memory with the same analysis
-(`bot.pipeline.search_terms.match_facts`), which suits a store of a few thousand facts.
+the statements differ, the analysis and the strategy do not); `bot.storage.searches`
+picks the one for a session. Other dialects have no index: there the facts are matched
+in memory with the same analysis (`bot.pipeline.search_terms.match_facts`), which suits a store of a
+few thousand facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Float, Integer, Row, Select, bindparam, column, select, text
+from sqlalchemy import Integer, Select, column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
-from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
+from bot.domain import Fact
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.search_terms import (
     FIELDS,
-    LEMMAS,
     METRIC,
-    QUOTE,
     SUBJECT,
     TOPIC,
+    Filters,
+    IndexLabels,
+    SearchQuery,
     Term,
+    corrected_name,
     fact_document,
     match_facts,
+    name_words,
     parse_query,
+    subject_words,
+    with_word,
 )
-from bot.storage.models import DocumentRecord, FactRecord
+from bot.storage.engine import store_of
+from bot.storage.fact_rows import (
+    ALL_FACTS,
+    FILTERED_PAGE,
+    NEWEST_DOCUMENT_FIRST,
+    fact_of,
+    filter_params,
+    filtered,
+    page,
+)
+from bot.storage.models import FactRecord
 
 # The table and its tokenizer are created by migration 0002: unicode61 keeps every run
 # of letters and digits whole, like `bot.pipeline.search_terms.words_of`; ё and case are folded before
 # the text gets here.
 FTS_TABLE = "facts_fts"
+# One row: a number that grows with every change to the facts (`FactRepository.version`
+# reads it), and the analysis the index was last built with (migration 0007).
+STATE_TABLE = "search_state"
+# Changes whenever the analysis changes what a fact is indexed by: an index built with
+# another one is rebuilt by `python -m bot reindex`.
+ANALYSIS = "2"
 
-# bm25 weights, in the order of the table's columns.
-WEIGHTS: dict[str, float] = {SUBJECT: 10.0, METRIC: 6.0, TOPIC: 3.0, QUOTE: 2.0, LEMMAS: 1.0}
 # A word of the query matching at least this many facts is "broad" (see above).
 EXACT_LIMIT = 200
 # The fields every word must be found in, tier by tier (None: anywhere).
@@ -74,11 +100,13 @@ TIERS: tuple[frozenset[str] | None, ...] = (
 # Broad queries look for their strongest matches (the first tiers) among this many of
 # the most recently added facts: finding that a tier is nearly empty would otherwise
 # cost a walk through the whole index.
-RECENT = 10_000
+RECENT = 2_000
 # Results further down than this are not served (inline paging stops there).
 MAX_OFFSET = 1000
 # An empty phrase: matches nothing (a tier some word cannot be found in).
 NOTHING = '""'
+# Facts read and indexed at a time when the whole index is rebuilt.
+REBUILD_BATCH = 5_000
 
 INSERT_ROW = (
     f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FIELDS)}) "
@@ -89,11 +117,19 @@ _DELETE_DOCUMENT = text(
     f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
     "(SELECT id FROM facts WHERE document_id = :document_id)"
 )
+# The facts changed: whatever was cached for the old version is stale.
+BUMP_VERSION = text(f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1")
+_SET_ANALYSIS = text(f"UPDATE {STATE_TABLE} SET analysis = :analysis WHERE id = 1")
 _FACT_COLUMNS = ("id", "topic", "subject", "entity_key", "metric", "quote")
+_VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+_SUBJECTS = text("SELECT DISTINCT subject FROM facts")
+# The subject words of the last few (store, version) pairs a process asked about.
+_SUBJECT_WORDS: dict[tuple[str, int], dict[str, str]] = {}
+SUBJECT_WORD_STORES = 8
 
 
 def index_rows(
-    facts: Iterable[Mapping[Any, Any]], gazetteer: Gazetteer | None = None
+    facts: Iterable[Mapping[Any, Any]], labels: IndexLabels, gazetteer: Gazetteer | None = None
 ) -> list[dict[str, Any]]:
     """Index rows for stored facts given as mappings with `_FACT_COLUMNS`."""
     gazetteer = gazetteer or load_gazetteer()
@@ -105,6 +141,7 @@ def index_rows(
             entity_key=fact["entity_key"],
             metric=fact["metric"],
             quote=fact["quote"],
+            labels=labels,
             gazetteer=gazetteer,
         )
         rows.append({"id": fact["id"], **{name: document.field(name) for name in FIELDS}})
@@ -138,30 +175,42 @@ def match_expression(
     return " AND ".join(parts) or None
 
 
-class FactSearch:
-    """Search and index maintenance over one session (SQLite FTS5; on PostgreSQL the
-    `PostgresFactSearch` subclass, with the same search over a tsvector index)."""
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of results, and the names the query was corrected to (empty: none)."""
 
-    # How this index spells a query, and a query that matches nothing.
+    facts: list[Fact] = field(default_factory=list)
+    corrected: tuple[str, ...] = ()
+
+
+class FactSearch:
+    """Search and index maintenance over one session: SQLite FTS5 here, PostgreSQL in
+    `PostgresFactSearch`; `bot.storage.searches.fact_search` picks one."""
+
+    # How this index spells a query, either of several, and a query that matches nothing.
     match_expression = staticmethod(match_expression)
+    either = " OR "
     nothing = NOTHING
 
-    def __new__(cls, session: AsyncSession, gazetteer: Gazetteer | None = None) -> FactSearch:
-        if cls is FactSearch and session.get_bind().dialect.name == "postgresql":
-            from bot.storage.fulltext_postgres import PostgresFactSearch
-
-            return super().__new__(PostgresFactSearch)
-        return super().__new__(cls)
-
-    def __init__(self, session: AsyncSession, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self, session: AsyncSession, labels: IndexLabels, gazetteer: Gazetteer | None = None
+    ) -> None:
         self._session = session
+        self._labels = labels
         self._gazetteer = gazetteer
         self._indexed = session.get_bind().dialect.name == "sqlite"
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = load_gazetteer()
+        return self._gazetteer
 
     # ---- keeping the index in step ---------------------------------------------------
 
     async def add_document(self, document_id: int) -> None:
         """Index every fact of a document (after they are inserted)."""
+        await self._session.execute(BUMP_VERSION)
         if not self._indexed:
             return
         result = await self._session.execute(
@@ -169,32 +218,54 @@ class FactSearch:
                 FactRecord.document_id == document_id
             )
         )
-        await self._write(index_rows(result.mappings(), self._gazetteer))
+        await self._write(index_rows(result.mappings(), self._labels, self._gazetteer))
 
     async def add_facts(self, facts: Iterable[Mapping[Any, Any]]) -> None:
         """Index facts just inserted, given as mappings with `_FACT_COLUMNS` (the rows
         the writer already holds, so nothing is read back)."""
+        await self._session.execute(BUMP_VERSION)
         if not self._indexed:
             return
-        await self._write(index_rows(facts, self._gazetteer))
+        await self._write(index_rows(facts, self._labels, self._gazetteer))
 
     async def remove_document(self, document_id: int) -> None:
         """Drop the index rows of a document's facts (before they are deleted)."""
+        await self._session.execute(BUMP_VERSION)
         if not self._indexed:
             return
+        await self._remove_document(document_id)
+
+    async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})
 
     async def rebuild(self) -> int:
-        """Index every fact afresh; returns how many."""
+        """Index every fact afresh, a batch at a time; returns how many."""
+        await self._session.execute(BUMP_VERSION)
         if not self._indexed:
             return 0
         await self._clear()
-        result = await self._session.execute(
-            select(*(getattr(FactRecord, name) for name in _FACT_COLUMNS))
-        )
-        rows = index_rows(result.mappings(), self._gazetteer)
-        await self._write(rows)
-        return len(rows)
+        done, after = 0, 0
+        columns = [getattr(FactRecord, name) for name in _FACT_COLUMNS]
+        while True:
+            batch = (
+                (
+                    await self._session.execute(
+                        select(*columns)
+                        .where(FactRecord.id > after)
+                        .order_by(FactRecord.id)
+                        .limit(REBUILD_BATCH)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+            if not batch:
+                break
+            await self._write(index_rows(batch, self._labels, self._gazetteer))
+            done += len(batch)
+            after = batch[-1]["id"]
+        await self._session.execute(_SET_ANALYSIS, {"analysis": ANALYSIS})
+        return done
 
     async def _clear(self) -> None:
         await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))
@@ -212,36 +283,105 @@ class FactSearch:
         self, query: str, language: str = "ru", limit: int = 50, offset: int = 0
     ) -> list[Fact]:
         """The facts matching `query`, best first: `limit` of them from `offset` on."""
+        return (await self.find(query, language, limit, offset)).facts
+
+    async def find(
+        self, query: str, language: str = "ru", limit: int = 50, offset: int = 0
+    ) -> SearchPage:
+        """`search`, with the names the query was corrected to."""
         offset = max(offset, 0)
         limit = min(limit, MAX_OFFSET - offset)
         parsed = parse_query(query, language)
         if not parsed or limit <= 0:
-            return []
+            return SearchPage()
         if not self._indexed:
             facts = await self._match_in_memory(query, language)
-            return facts[offset : offset + limit]
-        groups, newest = await self._probe(parsed.groups)
-        if not groups:
-            return []
-        every = [group for group, _size in groups]
-        narrow = [group for group, size in groups if size < EXACT_LIMIT]
-        page = {"limit": limit, "offset": offset}
-        params: dict[str, Any]
-        bm25_page, narrowed_page, tiered_page = self._statements()
+            return SearchPage(facts[offset : offset + limit])
+        known, newest, parsed, corrected = await self._known_words(parsed, language)
+        if not known and not parsed.filters:
+            return SearchPage(corrected=corrected)
+        # The strict reading first: every word, every filter.
+        facts = await self._ranked(known, parsed.filters, newest, limit, offset)
+        if facts or not await self._empty(known, parsed.filters, newest, offset):
+            return SearchPage(facts, corrected)
+        if parsed.filters:
+            # Filters that leave nothing are dropped (a topic word is searched for as a word).
+            loose = parsed.loosened()
+            known, newest = await self._probe(loose.groups)
+            facts = await self._ranked(known, Filters(), newest, limit, offset)
+            if facts or not await self._empty(known, Filters(), newest, offset):
+                return SearchPage(facts, corrected)
+        return SearchPage(await self._relaxed(known, limit, offset), corrected)
+
+    async def _known_words(
+        self, parsed: SearchQuery, language: str
+    ) -> tuple[list[tuple[Sequence[Term], int]], int, SearchQuery, tuple[str, ...]]:
+        """The query's groups with how many facts each matches (words the store never
+        saw left out), the newest fact's id, the query with misspelt names corrected, and
+        the names it was corrected to."""
+        known, newest = await self._probe(parsed.groups)
+        found = {id(group) for group, _size in known}
+        corrected: list[str] = []
+        for index, group in enumerate(parsed.groups):
+            if id(group) in found or index >= len(parsed.words):
+                continue
+            word = parsed.words[index]
+            name = corrected_name(word, name_words(self.gazetteer))
+            if name is None:
+                name = corrected_name(word, await self._subject_words(word))
+            if name is not None:
+                parsed = with_word(parsed, index, name, language)
+                corrected.append(name)
+        if corrected:
+            known, newest = await self._probe(parsed.groups)
+        return known, newest, parsed, tuple(corrected)
+
+    async def _subject_words(self, word: str) -> dict[str, str]:
+        """The words of the stored subjects a misspelt `word` may mean (SQLite: all of
+        them, read once per store version; PostgreSQL narrows them by trigrams)."""
+        version = await self._session.scalar(_VERSION)
+        key = (store_of(self._session), int(version or 0))
+        known = _SUBJECT_WORDS.get(key)
+        if known is None:
+            subjects = (await self._session.scalars(_SUBJECTS)).all()
+            known = _SUBJECT_WORDS[key] = subject_words(subjects)
+            while len(_SUBJECT_WORDS) > SUBJECT_WORD_STORES:
+                _SUBJECT_WORDS.pop(next(iter(_SUBJECT_WORDS)))
+        return known
+
+    async def _empty(
+        self,
+        known: Sequence[tuple[Sequence[Term], int]],
+        filters: Filters,
+        newest: int,
+        offset: int,
+    ) -> bool:
+        """Whether a query finds nothing at all (an empty later page says only that the
+        results ended)."""
+        return offset == 0 or not await self._ranked(known, filters, newest, 1, 0)
+
+    async def _ranked(
+        self,
+        known: Sequence[tuple[Sequence[Term], int]],
+        filters: Filters,
+        newest: int,
+        limit: int,
+        offset: int,
+    ) -> list[Fact]:
+        """The page of facts matching every known group and the filters, best first."""
+        page_params: dict[str, Any] = {"limit": limit, "offset": offset, **filter_params(filters)}
+        if not known:
+            if not filters:
+                return []
+            rows = (await self._session.execute(FILTERED_PAGE, page_params)).all()
+            return [fact_of(row) for row in rows]
+        every = [group for group, _size in known]
+        narrow = [group for group, size in known if size < EXACT_LIMIT]
+        narrowed_page, tiered_page = self._statements(filters)
         spell = self.match_expression
-        if len(narrow) == len(every):
-            statement, params = bm25_page, {"match": spell(every), **self._rank_params(every)}
-        elif narrow:
-            statement, params = (
-                narrowed_page,
-                {
-                    "narrow": spell(narrow),
-                    "all": spell(every),
-                    "strong": spell(every, TIERS[0]) or self.nothing,
-                    "fair": spell(every, TIERS[1]) or self.nothing,
-                    **self._rank_params(narrow),
-                },
-            )
+        params: dict[str, Any]
+        if narrow:
+            statement, params = narrowed_page, self._tier_params(spell(narrow), [every])
         else:
             statement, params = (
                 tiered_page,
@@ -251,8 +391,50 @@ class FactSearch:
                 },
             )
             params.update(floor=newest - RECENT, wanted=offset + limit)
-        rows = (await self._session.execute(statement, {**params, **page})).all()
-        return [_fact(row) for row in rows]
+        rows = (await self._session.execute(statement, {**params, **page_params})).all()
+        return [fact_of(row) for row in rows]
+
+    async def _relaxed(
+        self, known: Sequence[tuple[Sequence[Term], int]], limit: int, offset: int
+    ) -> list[Fact]:
+        """The facts with all but one of the words, in their tiers; failing that, all but
+        two, and so on: the words not found lower the rank instead of emptying the answer."""
+        every = [group for group, _size in known]
+        narrowed_page = self._statements(Filters())[0]
+        for size in range(len(every) - 1, 0, -1):
+            subsets = [list(subset) for subset in combinations(every, size)]
+            params = {
+                **self._tier_params(self._either([self.match_expression(s) for s in subsets])),
+                **self._tier_params(None, subsets),
+                "limit": limit,
+                "offset": offset,
+                **filter_params(Filters()),
+            }
+            rows = (await self._session.execute(narrowed_page, params)).all()
+            if rows or offset:
+                return [fact_of(row) for row in rows]
+        return []
+
+    def _tier_params(
+        self, narrow: str | None, alternatives: Sequence[Sequence[Sequence[Term]]] = ()
+    ) -> dict[str, Any]:
+        """The matches of the narrowed statement: `narrow` (when given) and, for each of
+        `alternatives` (sets of groups, any of which may match), all of them and the first
+        two tiers."""
+        params: dict[str, Any] = {}
+        if narrow is not None:
+            params["narrow"] = narrow
+        if alternatives:
+            spell = self.match_expression
+            params["all"] = self._either([spell(groups) for groups in alternatives])
+            params["strong"] = self._either([spell(groups, TIERS[0]) for groups in alternatives])
+            params["fair"] = self._either([spell(groups, TIERS[1]) for groups in alternatives])
+        return params
+
+    def _either(self, expressions: Sequence[str | None]) -> str:
+        """Any of the expressions; one that matches nothing when none is given."""
+        present = [f"({expression})" for expression in expressions if expression]
+        return self.either.join(present) if present else self.nothing
 
     async def _probe(
         self, groups: Sequence[Sequence[Term]]
@@ -262,7 +444,8 @@ class FactSearch:
         ("сколько", a typo) are left out rather than emptying the answer."""
         matched = [(group, match) for group in groups if (match := self.match_expression([group]))]
         if not matched:
-            return [], 0
+            newest = (await self._session.execute(text("SELECT max(id) FROM facts"))).scalar()
+            return [], int(newest or 0)
         params: dict[str, Any] = {f"g{i}": match for i, (_group, match) in enumerate(matched)}
         params["cap"] = EXACT_LIMIT
         statement = self._probe_statement(len(matched))
@@ -280,20 +463,16 @@ class FactSearch:
         )
         return text(f"SELECT {counts}, (SELECT max(id) FROM facts)")
 
-    def _rank_params(self, groups: Sequence[Sequence[Term]]) -> dict[str, Any]:
-        """What the ranked statements need besides the matches (bm25 needs nothing)."""
-        return {}
-
     @classmethod
-    def _statements(cls) -> tuple[Select[Any], Select[Any], Select[Any]]:
-        """The page statements: every word narrow, some narrow, every word broad."""
-        return _BM25_PAGE, _NARROWED_PAGE, _TIERED_PAGE
+    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any]]:
+        """The page statements: some word narrow, every word broad; with the filters
+        applied to the matches when the query has any."""
+        return FILTERED_STATEMENTS if filters else STATEMENTS
 
     async def _match_in_memory(self, query: str, language: str) -> list[Fact]:
-        from bot.storage.repositories import FactRepository
-
-        facts = await FactRepository(self._session).list()
-        return match_facts(facts, query, self._gazetteer or load_gazetteer(), language=language)
+        rows = (await self._session.execute(ALL_FACTS)).all()
+        facts = [fact_of(row) for row in rows]
+        return match_facts(facts, query, self._labels, self.gazetteer, language=language)
 
 
 # ---- statements -----------------------------------------------------------------------
@@ -301,138 +480,61 @@ class FactSearch:
 # documents in the same statement: one round trip, no ORM objects — an inline query
 # wants its fifty facts within milliseconds.
 
-_FACTS = FactRecord.__table__
-_DOCUMENTS = DocumentRecord.__table__
-_BM25 = f"bm25({FTS_TABLE}, {', '.join(str(WEIGHTS[name]) for name in FIELDS)})"
-_NEWEST_DOCUMENT_FIRST = (_DOCUMENTS.c.published.desc().nulls_last(), _FACTS.c.id.desc())
 
-
-# What `_fact` reads, in this order.
-_COLUMNS = [
-    *(_FACTS.c[name] for name in (
-        "id", "document_id", "topic", "subject", "entity_key", "metric", "value", "unit",
-        "period", "status", "qualifier", "quote", "start", "end", "added_at",
-    )),
-    *(_DOCUMENTS.c[name] for name in (
-        "file_name", "outlet", "url", "published", "published_to", "date_precision", "title",
-    )),
-]  # fmt: skip
-
-
-def _page(hits: Any, *order: Any) -> Select[Any]:
-    return (
-        select(*_COLUMNS)
-        .select_from(hits)
-        .join(_FACTS, _FACTS.c.id == hits.c.id)
-        .join(_DOCUMENTS, _DOCUMENTS.c.id == _FACTS.c.document_id)
-        .order_by(*order)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-    )
-
-
-# Every word narrow: weighted bm25 over all matches.
-_BM25_HITS = (
-    text(f"SELECT rowid AS id, {_BM25} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
-    .columns(column("id", Integer), column("score", Float))
-    .subquery("hits")
-)
-_BM25_PAGE = _page(_BM25_HITS, _BM25_HITS.c.score, *_NEWEST_DOCUMENT_FIRST)
-
-# Some words narrow: every match, with the tiers it is in, ranked by bm25 over the
-# narrow words (`:narrow`) among the matches of them all (`:all`).
-_NARROWED_HITS = (
-    text(
-        f"SELECT rowid AS id, {_BM25} AS score, "
-        f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :strong) AS strong, "
-        f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fair) AS fair "
-        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :narrow "
-        f"AND rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :all)"
-    )
-    .columns(
-        column("id", Integer),
-        column("score", Float),
-        column("strong", Integer),
-        column("fair", Integer),
-    )
-    .subquery("hits")
-)
-_NARROWED_PAGE = _page(
-    _NARROWED_HITS,
-    _NARROWED_HITS.c.strong.desc(),
-    _NARROWED_HITS.c.fair.desc(),
-    _NARROWED_HITS.c.score,
-    *_NEWEST_DOCUMENT_FIRST,
-)
-
-# Every word broad: each tier's newest matches (`:wanted` of them, enough for the page
-# since each tier contains the one before), the first tiers among the facts added
-# after `:floor`; every fact once, in the first tier it is in. FTS5 honours a lower
-# bound on rowid when it walks upwards, not when it walks down, so those windows are
-# read upwards and sorted (`id + 0` keeps the sort out of the virtual table); the last
-# tier has no bound and walks down, stopping at the page.
-_RECENT_TIER = (
-    "SELECT id, {tier} AS tier FROM (SELECT id FROM (SELECT rowid AS id FROM "
-    f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH :tier{{tier}} AND rowid > :floor) "
-    "ORDER BY id + 0 DESC LIMIT :wanted)"
-)
-_LAST_TIER = (
-    "SELECT id, {tier} AS tier FROM (SELECT rowid AS id FROM "
-    f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH :tier{{tier}} ORDER BY rowid DESC LIMIT :wanted)"
-)
-_TIERED_HITS = (
-    text(
-        "SELECT id, min(tier) AS tier FROM ("
-        + " UNION ALL ".join(
-            (_LAST_TIER if within is None else _RECENT_TIER).format(tier=tier)
-            for tier, within in enumerate(TIERS, start=1)
+def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
+    """The two page statements, their matches limited by `where` (a condition on the
+    index's rowid: the query's filters, or nothing)."""
+    # Some word narrow: every match of the narrow words (`:narrow`) that all the words
+    # match (`:all`), with the tiers it is in.
+    narrowed_hits = (
+        text(
+            f"SELECT rowid AS id, "
+            f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :strong) AS strong, "
+            f"rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fair) AS fair "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :narrow "
+            f"AND rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :all){where}"
         )
-        + ") GROUP BY id"
+        .columns(column("id", Integer), column("strong", Integer), column("fair", Integer))
+        .subquery("hits")
     )
-    .columns(column("id", Integer), column("tier", Integer))
-    .subquery("hits")
-)
-_TIERED_PAGE = _page(_TIERED_HITS, _TIERED_HITS.c.tier, _TIERED_HITS.c.id.desc())
-
-
-# Stored strings to their enums by dictionary: fifty rows an answer, several a row.
-_TOPICS = {member.value: member for member in Topic}
-_STATUSES = {member.value: member for member in Status}
-_QUALIFIERS = {member.value: member for member in Qualifier}
-_PRECISIONS = {member.value: member for member in DatePrecision}
-_period = lru_cache(maxsize=4096)(Period.from_key)
-
-
-def _fact(row: Row[Any]) -> Fact:
-    (
-        fact_id, document_id, topic, subject, entity_key, metric, value, unit, period,
-        status, qualifier, quote, start, end, added_at,
-        file_name, outlet, url, published, published_to, precision, title,
-    ) = tuple(row)  # fmt: skip
-    source = Source(
-        id=document_id,
-        file_name=file_name,
-        outlet=outlet,
-        url=url,
-        published=published,
-        precision=_PRECISIONS[precision],
-        published_to=published_to,
-        title=title,
+    # Every word broad: each tier's newest matches (`:wanted` of them, enough for the
+    # page since each tier contains the one before), the first tiers among the facts
+    # added after `:floor`; every fact once, in the first tier it is in. FTS5 honours a
+    # lower bound on rowid when it walks upwards, not when it walks down, so those
+    # windows are read upwards and sorted (`id + 0` keeps the sort out of the virtual
+    # table); the last tier has no bound and walks down, stopping at the page.
+    recent_tier = (
+        "SELECT id, {tier} AS tier FROM (SELECT id FROM (SELECT rowid AS id FROM "
+        f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH :tier{{tier}} AND rowid > :floor{where}) "
+        "ORDER BY id + 0 DESC LIMIT :wanted)"
     )
-    return Fact(
-        id=fact_id,
-        source=source,
-        topic=_TOPICS[topic],
-        subject=subject,
-        entity_key=entity_key,
-        metric=metric,
-        value=value,
-        unit=unit,
-        period=_period(period),
-        status=_STATUSES[status],
-        qualifier=_QUALIFIERS[qualifier] if qualifier else None,
-        quote=quote,
-        start=start,
-        end=end,
-        added_at=added_at,
+    last_tier = (
+        "SELECT id, {tier} AS tier FROM (SELECT rowid AS id FROM "
+        f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH :tier{{tier}}{where} "
+        "ORDER BY rowid DESC LIMIT :wanted)"
     )
+    tiered_hits = (
+        text(
+            "SELECT id, min(tier) AS tier FROM ("
+            + " UNION ALL ".join(
+                (last_tier if within is None else recent_tier).format(tier=tier)
+                for tier, within in enumerate(TIERS, start=1)
+            )
+            + ") GROUP BY id"
+        )
+        .columns(column("id", Integer), column("tier", Integer))
+        .subquery("hits")
+    )
+    return (
+        page(
+            narrowed_hits,
+            narrowed_hits.c.strong.desc(),
+            narrowed_hits.c.fair.desc(),
+            *NEWEST_DOCUMENT_FIRST,
+        ),
+        page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc()),
+    )
+
+
+STATEMENTS = _statements("")
+FILTERED_STATEMENTS = _statements(" AND " + filtered(f"{FTS_TABLE}.rowid"))

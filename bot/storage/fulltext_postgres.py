@@ -10,9 +10,8 @@ no text-search configuration, parser or server locale stands between the analysi
 the index, and nothing a user types reaches tsquery syntax (words are letters and digits,
 quoted).
 
-The search itself is `FactSearch`'s (probe every word, then rank narrow queries, tier
-broad ones); this class supplies the PostgreSQL statements. Ranking uses `ts_rank` with
-the field weights and length normalisation in place of bm25.
+The search itself is `FactSearch`'s (probe every word, then put the matches in tiers);
+this class supplies the PostgreSQL statements, which order the pages as SQLite's do.
 """
 
 from __future__ import annotations
@@ -20,30 +19,30 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Float, Integer, Select, column, text
+from sqlalchemy import Integer, Select, column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from bot.pipeline.gazetteer import Gazetteer
-from bot.pipeline.search_terms import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Term
-from bot.storage.fulltext import (
-    _NEWEST_DOCUMENT_FIRST,
-    FTS_TABLE,
-    TIERS,
-    WEIGHTS,
-    FactSearch,
-    _page,
+from bot.pipeline.search_terms import (
+    FIELDS,
+    LEMMAS,
+    METRIC,
+    QUOTE,
+    SUBJECT,
+    TOPIC,
+    Filters,
+    IndexLabels,
+    Term,
+    plain,
+    subject_words,
 )
+from bot.storage.fact_rows import NEWEST_DOCUMENT_FIRST, filtered, page
+from bot.storage.fulltext import FTS_TABLE, TIERS, FactSearch
 
 # The tsvector weight of each field: PostgreSQL has four, so the quote and its lemmas
 # share the lowest (no query tells them apart).
 FIELD_WEIGHT = {SUBJECT: "A", METRIC: "B", TOPIC: "C", QUOTE: "D", LEMMAS: "D"}
-# ts_rank's weights for {D, C, B, A}, from the FTS5 column weights.
-_RANKS = [WEIGHTS[name] / WEIGHTS[SUBJECT] for name in (QUOTE, TOPIC, METRIC, SUBJECT)]
-RANK_WEIGHTS = "{" + ", ".join(str(rank) for rank in _RANKS) + "}"
-# Divide the rank by 1 + the logarithm of the document's length, as bm25 favours
-# short documents.
-RANK_NORMALIZATION = 1
 # tsvector positions stop at 16383; a search document is far shorter.
 MAX_POSITION = 16_383
 # A query that matches nothing (a tier some word cannot be found in).
@@ -96,90 +95,96 @@ _DELETE_DOCUMENT = text(
     f"DELETE FROM {FTS_TABLE} WHERE id IN (SELECT id FROM facts WHERE document_id = :document_id)"
 )
 
-# The rank is of every word of the ranked groups joined by OR (`:rank`): ts_rank of an AND
-# query weighs how close its words stand, which in a document of concatenated fields says
-# nothing, while of an OR query it adds up each word's weighted matches.
-_RANK = f"ts_rank('{RANK_WEIGHTS}', document, CAST(:rank AS tsquery), {RANK_NORMALIZATION})"
+
+# Subjects with a word near the given one: loose enough for two wrong letters in a
+# word of six, for this transaction only.
+_TRIGRAM_THRESHOLD = text("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
+_NEAR_SUBJECTS = text(
+    "SELECT DISTINCT subject FROM facts WHERE CAST(:word AS text) <% lower(subject) LIMIT 200"
+)
 
 
 def _matches(name: str) -> str:
     return f"document @@ CAST(:{name} AS tsquery)"
 
 
-# Every word narrow: ranked over all matches (negated, so that lower is better as with bm25).
-_BM25_HITS = (
-    text(f"SELECT id, -{_RANK} AS score FROM {FTS_TABLE} WHERE {_matches('match')}")
-    .columns(column("id", Integer), column("score", Float))
-    .subquery("hits")
-)
-# Some words narrow: every match, with the tiers it is in, ranked over the narrow words.
-_NARROWED_HITS = (
-    text(
-        f"SELECT id, -{_RANK} AS score, "
-        f"CAST({_matches('strong')} AS integer) AS strong, "
-        f"CAST({_matches('fair')} AS integer) AS fair "
-        f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND {_matches('all')}"
+def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
+    """The two page statements, their matches limited by `where` (a condition on
+    `id`: the query's filters, or nothing)."""
+    # Some word narrow: every match, with the tiers it is in.
+    narrowed_hits = (
+        text(
+            f"SELECT id, CAST({_matches('strong')} AS integer) AS strong, "
+            f"CAST({_matches('fair')} AS integer) AS fair "
+            f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND {_matches('all')}{where}"
+        )
+        .columns(column("id", Integer), column("strong", Integer), column("fair", Integer))
+        .subquery("hits")
     )
-    .columns(
-        column("id", Integer),
-        column("score", Float),
-        column("strong", Integer),
-        column("fair", Integer),
+    # Every word broad. A GIN index finds a word's facts in no useful order, and checking
+    # their field weights means reading every one of them: for a word in 2 % of a million
+    # facts, 20,000 rows for a page of 50. So the recent facts (after `:floor`) are read
+    # newest first instead, each labelled with the first tier it is in (the tiers nest);
+    # only when they hold less than the page are the older matches of the last tier
+    # looked up.
+    tiered_hits = (
+        text(
+            "WITH recent AS MATERIALIZED ("
+            f"SELECT id, CASE WHEN {_matches('tier1')} THEN 1 WHEN {_matches('tier2')} THEN 2 "
+            f"ELSE 3 END AS tier FROM {FTS_TABLE} "
+            # IS TRUE keeps the planner on the primary key's range rather than the GIN index.
+            f"WHERE id > :floor AND ({_matches('tier3')}) IS TRUE{where}) "
+            "SELECT id, tier FROM recent UNION ALL "
+            f"(SELECT id, 3 AS tier FROM {FTS_TABLE} "
+            "WHERE (SELECT count(*) FROM recent) < :wanted "
+            f"AND {_matches('tier3')} AND id <= :floor{where} ORDER BY id DESC LIMIT :wanted) "
+            # The page's rows only are joined to their facts and documents.
+            "ORDER BY tier, id DESC LIMIT :wanted"
+        )
+        .columns(column("id", Integer), column("tier", Integer))
+        .subquery("hits")
     )
-    .subquery("hits")
-)
-# Every word broad. A GIN index finds a word's facts in no useful order, and checking
-# their field weights means reading every one of them: for a word in 2 % of a million
-# facts, 20,000 rows for a page of 50. So the recent facts (after `:floor`) are read
-# newest first instead, each labelled with the first tier it is in (the tiers nest); only
-# when they hold less than the page are the older matches of the last tier looked up.
-assert len(TIERS) == 3 and TIERS[-1] is None, "the statement below knows three tiers"
-_TIERED_HITS = (
-    text(
-        "WITH recent AS MATERIALIZED ("
-        f"SELECT id, CASE WHEN {_matches('tier1')} THEN 1 WHEN {_matches('tier2')} THEN 2 "
-        f"ELSE 3 END AS tier FROM {FTS_TABLE} "
-        # IS TRUE keeps the planner on the primary key's range rather than the GIN index.
-        f"WHERE id > :floor AND ({_matches('tier3')}) IS TRUE) "
-        "SELECT id, tier FROM recent UNION ALL "
-        f"(SELECT id, 3 AS tier FROM {FTS_TABLE} WHERE (SELECT count(*) FROM recent) < :wanted "
-        f"AND {_matches('tier3')} AND id <= :floor ORDER BY id DESC LIMIT :wanted) "
-        # The page's rows only are joined to their facts and documents.
-        "ORDER BY tier, id DESC LIMIT :wanted"
+    return (
+        page(
+            narrowed_hits,
+            narrowed_hits.c.strong.desc(),
+            narrowed_hits.c.fair.desc(),
+            *NEWEST_DOCUMENT_FIRST,
+        ),
+        page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc()),
     )
-    .columns(column("id", Integer), column("tier", Integer))
-    .subquery("hits")
-)
 
-_BM25_PAGE = _page(_BM25_HITS, _BM25_HITS.c.score, *_NEWEST_DOCUMENT_FIRST)
-_NARROWED_PAGE = _page(
-    _NARROWED_HITS,
-    _NARROWED_HITS.c.strong.desc(),
-    _NARROWED_HITS.c.fair.desc(),
-    _NARROWED_HITS.c.score,
-    *_NEWEST_DOCUMENT_FIRST,
-)
-_TIERED_PAGE = _page(_TIERED_HITS, _TIERED_HITS.c.tier, _TIERED_HITS.c.id.desc())
+
+assert len(TIERS) == 3 and TIERS[-1] is None, "the statement above knows three tiers"
+STATEMENTS = _statements("")
+FILTERED_STATEMENTS = _statements(f" AND {filtered(FTS_TABLE + '.id')}")
 
 
 class PostgresFactSearch(FactSearch):
     """`FactSearch` over the `tsvector` index (see the module)."""
 
     match_expression = staticmethod(tsquery)
+    either = " | "
     nothing = NOTHING
 
-    def __init__(self, session: AsyncSession, gazetteer: Gazetteer | None = None) -> None:
-        super().__init__(session, gazetteer)
+    def __init__(
+        self, session: AsyncSession, labels: IndexLabels, gazetteer: Gazetteer | None = None
+    ) -> None:
+        super().__init__(session, labels, gazetteer)
         self._indexed = True
 
     @classmethod
-    def _statements(cls) -> tuple[Select[Any], Select[Any], Select[Any]]:
-        return _BM25_PAGE, _NARROWED_PAGE, _TIERED_PAGE
+    def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any]]:
+        return FILTERED_STATEMENTS if filters else STATEMENTS
 
-    def _rank_params(self, groups: Sequence[Sequence[Term]]) -> dict[str, Any]:
-        return {"rank": tsquery([[term for group in groups for term in group]])}
+    async def _subject_words(self, word: str) -> dict[str, str]:
+        """The words of the stored subjects that share enough trigrams with `word`
+        (pg_trgm's index over the subjects, migration 0007); `corrected_name` picks."""
+        await self._session.execute(_TRIGRAM_THRESHOLD)
+        subjects = (await self._session.scalars(_NEAR_SUBJECTS, {"word": plain(word)})).all()
+        return subject_words(subjects)
 
-    async def remove_document(self, document_id: int) -> None:
+    async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})
 
     async def _clear(self) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -26,8 +27,9 @@ from bot.domain import (
     Topic,
 )
 from bot.storage.engine import store_of
-from bot.storage.fulltext import FactSearch
+from bot.storage.fulltext import STATE_TABLE, SearchPage
 from bot.storage.languages import LanguageCache
+from bot.storage.searches import fact_search
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
 from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_state_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
@@ -220,7 +222,7 @@ class DocumentRepository:
                 )
             )
         ).one()
-        search = FactSearch(self._session)
+        search = fact_search(self._session)
         await search.remove_document(document_id)
         await self._session.execute(
             delete(FACT_SOURCES).where(FACT_SOURCES.c.document_id == document_id)
@@ -395,9 +397,10 @@ class FactRepository:
 
     async def search(
         self, text: str, *, language: str = "ru", limit: int = 50, offset: int = 0
-    ) -> builtins.list[Fact]:
-        """Facts matching `text`, best first (see `bot.storage.fulltext`)."""
-        return await FactSearch(self._session).search(text, language, limit, offset)
+    ) -> SearchPage:
+        """Facts matching `text`, best first, and the names the query was corrected to
+        (see `bot.storage.fulltext`)."""
+        return await fact_search(self._session).find(text, language, limit, offset)
 
     async def get(self, fact_id: int) -> Fact | None:
         facts = await self.list(ids=[fact_id])
@@ -410,27 +413,30 @@ class FactRepository:
         return {Topic(topic): count for topic, count in rows.all()}
 
     async def version(self) -> str:
-        """Changes whenever facts are added, replaced or removed."""
-        # Facts are added with new ids and times, and a document whose facts were
-        # replaced or removed is ingested again: the newest of each, and the number of
-        # documents, tell every change. Each is read from an index's end or from the
-        # small documents table, never by counting a million facts.
-        row = (
-            await self._session.execute(
-                select(
-                    select(func.max(FactRecord.id)).scalar_subquery(),
-                    select(func.max(FactRecord.added_at)).scalar_subquery(),
-                    select(func.count()).select_from(DocumentRecord).scalar_subquery(),
-                    select(func.max(DocumentRecord.ingested_at)).scalar_subquery(),
-                )
-            )
-        ).one()
-        max_id, last_fact, documents, last_document = row
-        stamps = (
-            t.isoformat() if isinstance(t, datetime) else str(t or "")
-            for t in (last_fact, last_document)
-        )
-        return "-".join([str(max_id or 0), *stamps, str(documents)])
+        """Changes whenever facts are added, replaced or removed: a counter the search
+        index raises with every change (one row, read by its key)."""
+        version = await self._session.scalar(_VERSION)
+        return str(version or 0)
+
+    async def remember_query(self, query: str) -> str:
+        """A short key for a search query, kept in the store: a button carries the key
+        when the query is too long for its callback data."""
+        key = hashlib.sha256(query.encode("utf-8")).hexdigest()[:QUERY_KEY_LENGTH]
+        known = await self._session.scalar(_RECALL, {"key": key})
+        if known is None:
+            await self._session.execute(_REMEMBER, {"key": key, "text": query})
+        return key
+
+    async def recall_query(self, key: str) -> str | None:
+        """The query `remember_query` gave `key` for; None for a key it never gave."""
+        result: str | None = await self._session.scalar(_RECALL, {"key": key})
+        return result
+
+
+_VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+QUERY_KEY_LENGTH = 12
+_RECALL = text("SELECT text FROM search_queries WHERE key = :key")
+_REMEMBER = text("INSERT INTO search_queries (key, text) VALUES (:key, :text)")
 
 
 class ChatRepository:

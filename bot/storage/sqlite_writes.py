@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DocumentMeta, ExtractedFact
-from bot.storage.fulltext import FTS_TABLE, INSERT_ROW, index_rows
+from bot.pipeline.search_terms import index_labels
+from bot.storage.fulltext import BUMP_VERSION, FTS_TABLE, INSERT_ROW, index_rows
 from bot.storage.models import DecimalText
 from bot.storage.writes import fact_identity, further_sources, match_known, part_links
 
@@ -100,6 +101,7 @@ class SqliteNewDocument:
         document_id = int(row[0])
         if facts:
             await self._write_facts(driver, document_id, facts)
+        await driver.execute(str(BUMP_VERSION))  # a new document is a new store version
         return document_id
 
     async def _write_facts(
@@ -181,15 +183,18 @@ class SqliteNewDocument:
         """The new facts' search rows (`bot.storage.fulltext`), written as `FactSearch`
         writes them."""
         rows = index_rows(
-            {
-                "id": fact_id,
-                "topic": fact.topic.value,
-                "subject": fact.subject,
-                "entity_key": fact.entity_key,
-                "metric": fact.metric,
-                "quote": fact.quote,
-            }
-            for fact, fact_id in zip(facts, ids, strict=True)
+            (
+                {
+                    "id": fact_id,
+                    "topic": fact.topic.value,
+                    "subject": fact.subject,
+                    "entity_key": fact.entity_key,
+                    "metric": fact.metric,
+                    "quote": fact.quote,
+                }
+                for fact, fact_id in zip(facts, ids, strict=True)
+            ),
+            index_labels(),
         )
         # The new ids are above every stored fact's: a search row at or above the
         # lowest of them is one a fact deleted elsewhere left behind.

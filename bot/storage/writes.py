@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import ExtractedFact
-from bot.storage.fulltext import FactSearch
+from bot.storage.searches import fact_search
 from bot.storage.identity import identity, same_value
 from bot.storage.models import DocumentRecord, FactRecord, FactSourceRecord
 
@@ -123,7 +123,7 @@ class FactWriter:
             )
             for index, row, fact_id in zip(fresh, rows, result.scalars().all(), strict=True):
                 ids[index] = row["id"] = fact_id
-            await FactSearch(self._session).add_facts(rows)
+            await fact_search(self._session).add_facts(rows)
         links = part_links(facts, ids, set(fresh))
         if links:
             await self._session.execute(

@@ -24,7 +24,7 @@ from aiogram.utils.i18n import I18n
 from bot import DOCUMENTS_DIR
 from bot.features.digests.fanout import FanoutConfig
 from tools.emulator import EmulatorConfig, TelegramEmulator
-from bot.pipeline.ingest import ingest_paths
+from bot.storage.ingest import ingest_paths
 from bot.features.sending.limiter import ScaledClock, SendLimits
 from bot.storage.subscriptions import DeliveryRepository, DeliveryState
 from tests.digests.conftest import Factory, SentCounter, make_fanout, subscribe

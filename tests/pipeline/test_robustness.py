@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.documents import DocumentError, parse_document
-from bot.pipeline.ingest import analyse
+from bot.pipeline.analysis import analyse
 
 PIECES = st.sampled_from(
     [

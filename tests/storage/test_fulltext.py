@@ -3,6 +3,7 @@ every spelling, both languages, ranking, hostile input, paging and the index kep
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from decimal import Decimal
@@ -16,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Fact, Topic
 from bot.pipeline.gazetteer import load_gazetteer
-from bot.pipeline.search_terms import match_facts, parse_query, words_of
+from bot.pipeline.search_terms import index_labels, match_facts, parse_query, words_of
 from bot.storage import fulltext
 from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FactSearch
+from bot.storage.reindex import run_reindex
 from bot.storage.repositories import DocumentRepository, FactRepository
+from bot.storage.searches import fact_search
 from tests.factories import Document, make_fact, make_meta, store_documents
 
 
@@ -34,7 +37,7 @@ async def session(
 
 @pytest.fixture
 def search(session: AsyncSession) -> FactSearch:
-    return FactSearch(session)
+    return fact_search(session)
 
 
 def is_sqlite(session: AsyncSession) -> bool:
@@ -75,11 +78,17 @@ async def test_the_saran_zone_in_any_spelling(
 
 
 async def test_russian_case_forms_match(search: FactSearch) -> None:
-    # The quotes say "инвестиций", the query "инвестиции".
+    # The quotes say "модернизации", the query "модернизация".
+    found = await find(search, "модернизация")
+    assert found
+    assert all("модернизац" in fact.quote.lower() for fact in found)
+
+
+async def test_a_topic_word_narrows_to_its_topic(search: FactSearch) -> None:
+    # "инвестиции" is in quotes of other topics too ("472 млрд тенге инвестиций" of a
+    # zone): the word asks for the investments, metric matches first.
     found = await find(search, "инвестиции")
-    quotes = " ".join(fact.quote for fact in found)
-    assert "инвестиций" in quotes
-    assert "472 млрд тенге инвестиций" in quotes
+    assert found and all(fact.topic is Topic.INVESTMENTS for fact in found)
     assert found[0].metric == "investment"
 
 
@@ -289,7 +298,7 @@ async def test_the_index_matches_what_the_analysis_matches(
     monkeypatch.setattr(fulltext, "EXACT_LIMIT", exact_limit)
     query = " ".join(words)
     facts = await FactRepository(session).list()
-    expected = {f.id for f in match_facts(facts, query, load_gazetteer())}
+    expected = {f.id for f in match_facts(facts, query, index_labels(), load_gazetteer())}
     found = await search.search(query, limit=1000)
     assert len({f.id for f in found}) == len(found)
     if expected:
@@ -352,7 +361,7 @@ async def test_pages_cover_every_match_once(
     monkeypatch.setattr(fulltext, "EXACT_LIMIT", exact_limit)
     await store_documents(session_factory, saran_documents(130))
     async with session_factory() as session:
-        search = FactSearch(session)
+        search = fact_search(session)
         pages = [await search.search("Сарани", limit=50, offset=offset) for offset in (0, 50, 100)]
         assert [len(page) for page in pages] == [50, 50, 30]
         ids = [fact.id for page in pages for fact in page]
@@ -370,7 +379,7 @@ async def test_results_stop_at_the_paging_limit(
 ) -> None:
     await store_documents(session_factory, saran_documents(8))
     async with session_factory() as session:
-        search = FactSearch(session)
+        search = fact_search(session)
         assert len(await search.search("Сарань", limit=50, offset=0)) == 8
         assert await search.search("Сарань", limit=50, offset=fulltext.MAX_OFFSET) == []
 
@@ -394,7 +403,7 @@ async def test_storing_a_document_indexes_its_facts_and_replacing_it_replaces_th
     async with session_factory() as session:
         await DocumentRepository(session).store(meta, [old])
         await session.commit()
-        assert [f.subject for f in await FactSearch(session).search("ферросплавы")] == [
+        assert [f.subject for f in await fact_search(session).search("ферросплавы")] == [
             "Завод ферросплавов"
         ]
     new = make_fact(subject="Кремниевый завод", entity_key=None, quote="Кремниевый завод открыт.")
@@ -403,7 +412,7 @@ async def test_storing_a_document_indexes_its_facts_and_replacing_it_replaces_th
         result = await DocumentRepository(session).store(changed, [new, new])
         await session.commit()
         assert result.replaced == 1
-        search = FactSearch(session)
+        search = fact_search(session)
         assert await search.search("ферросплавы") == []
         assert len(await search.search("кремниевого завода")) == 2
         if is_sqlite(session):
@@ -416,12 +425,12 @@ async def test_a_failed_store_leaves_no_index_rows(
     async with session_factory() as session:
         await DocumentRepository(session).store(make_meta("a.txt"), [make_fact()])
         await session.rollback()
-        assert await FactSearch(session).search("Qarmet") == []
+        assert await fact_search(session).search("Qarmet") == []
         if is_sqlite(session):
             assert await index_size(session) == 0
 
 
-async def test_the_migration_indexes_facts_stored_before_it(tmp_path: Path) -> None:
+async def test_reindex_indexes_facts_stored_before_the_index(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
     await migrate(url, "0001")
     engine = create_engine(url)
@@ -443,8 +452,17 @@ async def test_the_migration_indexes_facts_stored_before_it(tmp_path: Path) -> N
             )
         await migrate(url)
         async with create_session_factory(engine)() as session:
-            [fact] = await FactSearch(session).search("Saran")
+            assert await fact_search(session).search("Saran") == []
+        out = io.StringIO()
+        assert await run_reindex(url, index_labels(), if_stale=True, out=out) == 0
+        assert "rebuilt: 1 facts" in out.getvalue()
+        async with create_session_factory(engine)() as session:
+            [fact] = await fact_search(session).search("Saran")
             assert fact.subject == "ИЗ Сарань"
+        # Built with the current analysis: asked again only if stale, nothing is done.
+        out = io.StringIO()
+        await run_reindex(url, index_labels(), if_stale=True, out=out)
+        assert "up to date" in out.getvalue()
     finally:
         await engine.dispose()
 

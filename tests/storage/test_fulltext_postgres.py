@@ -5,6 +5,7 @@ over the same facts. (The search itself is tested on both stores in test_fulltex
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -12,12 +13,13 @@ from alembic import command
 from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
-from bot.pipeline.ingest import ingest_paths
-from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term
+from bot.storage.ingest import ingest_paths
+from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term, index_labels
 from bot.storage import fulltext
 from bot.storage.engine import alembic_config, create_engine, create_session_factory, migrate
-from bot.storage.fulltext import FactSearch
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
+from bot.storage.reindex import run_reindex
+from bot.storage.searches import fact_search
 from tests.stores import PostgresStores, SqliteStores
 
 
@@ -54,7 +56,7 @@ def postgres_url(postgres_stores: PostgresStores) -> Iterator[str]:
     postgres_stores.release(url)
 
 
-async def test_the_migration_indexes_the_facts_already_stored(postgres_url: str) -> None:
+async def test_reindex_indexes_the_facts_already_stored(postgres_url: str) -> None:
     await migrate(postgres_url)
     engine = create_engine(postgres_url)
     try:
@@ -64,8 +66,9 @@ async def test_the_migration_indexes_the_facts_already_stored(postgres_url: str)
             exists = await connection.scalar(text("SELECT to_regclass('facts_fts')"))
         assert exists is None
         await migrate(postgres_url)
+        await run_reindex(postgres_url, index_labels(), out=io.StringIO())
         async with create_session_factory(engine)() as session:
-            search = FactSearch(session)
+            search = fact_search(session)
             assert isinstance(search, PostgresFactSearch)
             found = await search.search("Сарани")
             indexed = await session.scalar(text("SELECT count(*) FROM facts_fts"))
@@ -82,7 +85,14 @@ QUERIES = [
     "Сарань", "Сарани", "Saran", "Qarmet инвестиции", "инвестиции", "грузы аэропорт",
     "рабочие места", "жұмыс орындары", "аймақ", "Теміртау", "СЭЗ Сарыарка участники",
     "сколько рабочих мест в Сарани", "2030 аэропорт", "шин", "модернизации",
+    # names with a typo, letters typed either way, the other language's words
+    "Темиртаю", "Балхащ", "Кормет", "Қарағанды", "көмір", "жүк тасымалы", "әуежай",
+    # years, plans, regions, words that are not found
+    "рабочие места 2025", "план 2025", "планы до 2030", "жоспар", "2024",
+    "Карагандинская область инвестиции 2024", "Караганда", "облыс", "запасы угля на зиму",
 ]  # fmt: skip
+# The first page of an inline answer or of /search.
+FIRST_PAGE = 5
 
 
 @pytest.fixture
@@ -100,7 +110,7 @@ async def answers(url: str, language: str = "ru") -> dict[str, list[int]]:
     engine = create_engine(url)
     try:
         async with create_session_factory(engine)() as session:
-            search = FactSearch(session)
+            search = fact_search(session)
             return {q: [f.id for f in await search.search(q, language, 1000)] for q in QUERIES}
     finally:
         await engine.dispose()
@@ -116,6 +126,27 @@ async def test_broad_queries_answer_alike_on_both_stores(
     monkeypatch.setattr(fulltext, "RECENT", recent)
     sqlite, postgres = both_stores
     assert await answers(postgres) == await answers(sqlite)
+
+
+async def first_pages(url: str) -> dict[str, tuple[list[int], tuple[str, ...]]]:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            search = fact_search(session)
+            pages = {}
+            for query in QUERIES:
+                page = await search.find(query, "ru", FIRST_PAGE)
+                pages[query] = (sorted(f.id for f in page.facts), page.corrected)
+            return pages
+    finally:
+        await engine.dispose()
+
+
+async def test_both_stores_give_the_same_first_pages(both_stores: tuple[str, str]) -> None:
+    """The same facts on the first page (in the order each store ranks them) and the same
+    corrections, for every query of the shared list."""
+    sqlite, postgres = both_stores
+    assert await first_pages(postgres) == await first_pages(sqlite)
 
 
 async def test_ranked_queries_find_the_same_facts_on_both_stores(

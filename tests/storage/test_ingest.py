@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
 from bot.domain import Topic
-from bot.pipeline import ingest
+from bot.storage import ingest
 from bot.app.cli.ingest import run_facts, run_ingest
-from bot.pipeline.ingest import Outcome, ingest_paths
+from bot.storage.ingest import Outcome, ingest_paths
 from bot.storage.repositories import DocumentRepository, FactRepository
 
 ARTICLE = (

@@ -21,7 +21,7 @@ from tools.bench import Figure
 from bot.domain.charts import ChartKind
 from bot.features.charts.service import ChartService, RenderedChart
 from bot.render.i18n import LANGUAGES, create_i18n
-from bot.pipeline.ingest import ingest_paths
+from bot.storage.ingest import ingest_paths
 from bot.queries.facts import FactQueries
 from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.repositories import DocumentRepository, FactRepository

@@ -22,7 +22,7 @@ from bot.domain.schedule import Schedule, zone_for
 from bot.features.digests.scheduler import create_fanout
 from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 from bot.render.i18n import create_i18n
-from bot.pipeline.ingest import ingest_paths
+from bot.storage.ingest import ingest_paths
 from bot.features.sending.limiter import OutgoingLimiter, SendLimits
 from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.subscriptions import NewSubscription, SubscriptionRepository

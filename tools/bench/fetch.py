@@ -24,7 +24,8 @@ from bot.features.feeds.feedlist import FeedConfig
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import DATE_LINE, ManifestEntry, parse_document
 from bot.pipeline.evaluate import extract_documents, load_gold, score
-from bot.pipeline.ingest import analyse, ingest_bytes
+from bot.pipeline.analysis import analyse
+from bot.storage.ingest import ingest_bytes
 from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.repositories import FactRepository
 

@@ -11,7 +11,8 @@ from bot import DOCUMENTS_DIR
 from tools.bench import Figure, postgres_server_url, skipped
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import load_manifest, parse_document
-from bot.pipeline.ingest import analyse, ingest_document, ingest_documents
+from bot.pipeline.analysis import analyse
+from bot.storage.ingest import ingest_document, ingest_documents
 from tools.databases import throwaway_database
 from bot.storage.engine import create_engine, create_session_factory, migrate
 

@@ -1,4 +1,5 @@
-"""Inline search latency on a synthetic store of 1,000,000 facts.
+"""Inline search latency on a synthetic store of 1,000,000 facts
+(`python -m tools.bench.search --facts 100000` for a smaller one).
 
 The store is generated, not ingested (the ingest bench measures that): the facts the
 pipeline finds in the seed documents are the templates; their sentences get new figures
@@ -17,10 +18,15 @@ with the empty query added, through the whole inline answer (`bot.render.inline.
 the search or the headlines, and fifty articles rendered in the asker's language), all
 but the call to Telegram. The answer is timed once more with no article taken from the
 cache of rendered ones, for what rendering costs.
+
+Baselines in the same run: the same pages by one hand-written statement over the index
+(every word, newest first; the ratios compare the search with it), and the store's
+version, which every cached answer asks for.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import gc
 import hashlib
@@ -29,13 +35,16 @@ import random
 import re
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import DOCUMENTS_DIR
@@ -44,11 +53,13 @@ from bot.pipeline.gazetteer import Entity, Gazetteer, load_gazetteer
 from bot.render.i18n import create_i18n
 from bot.render.inline import PAGE_SIZE, inline_page, rendered_article
 from bot.pipeline.documents import load_manifest, parse_document
-from bot.pipeline.ingest import analyse
+from bot.pipeline.analysis import analyse
 from bot.queries.facts import FactQueries
-from bot.pipeline.search_terms import FIELDS, fact_document, quote_terms
+from bot.pipeline.search_terms import FIELDS, index_labels, fact_document, parse_query, plain, quote_terms
 from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.fulltext import FTS_TABLE, FactSearch
+from bot.storage.fulltext import FTS_TABLE
+from bot.storage.repositories import FactRepository
+from bot.storage.searches import fact_search
 
 FACTS = 1_000_000
 FACTS_PER_DOCUMENT = 20
@@ -146,7 +157,12 @@ def seed_templates(gazetteer: Gazetteer) -> list[Template]:
             pieces = tuple(NUMBER.split(fact.quote))
             analysed = [quote_terms(piece) for piece in pieces]
             about = fact_document(
-                topic=fact.topic, subject="", entity_key=None, metric=fact.metric, quote=""
+                topic=fact.topic,
+                subject="",
+                entity_key=None,
+                metric=fact.metric,
+                quote="",
+                labels=index_labels(),
             )
             found.append(
                 Template(
@@ -161,8 +177,8 @@ def seed_templates(gazetteer: Gazetteer) -> list[Template]:
                     subject=fact.subject,
                     entity_key=fact.entity_key,
                     pieces=pieces,
-                    words=tuple(tuple(words) for words, _lemmas in analysed),
-                    lemmas=tuple(tuple(lemmas) for _words, lemmas in analysed),
+                    words=tuple(tuple(map(plain, words)) for words, _lemmas in analysed),
+                    lemmas=tuple(tuple(map(plain, lemmas)) for _words, lemmas in analysed),
                     figures=tuple(figure_range(old) for old in NUMBER.findall(fact.quote)),
                     metric_field=about.metric,
                     topic_field=about.topic,
@@ -187,7 +203,11 @@ class Generator:
         self.templates = seed_templates(gazetteer)
         self.entities: list[Entity] = list(gazetteer)
         self.companies = [self._company() for _ in range(6_000)]
-        self.openings = [(text, *quote_terms(text)) for text in OPENINGS]
+        self.openings = [
+            (text, [plain(w) for w in words], [plain(w) for w in lemmas])
+            for text in OPENINGS
+            for words, lemmas in [quote_terms(text)]
+        ]
         self._subject_fields: dict[tuple[str, str | None], str] = {}
 
     def documents(self, count: int) -> Iterator[tuple[object, ...]]:
@@ -246,7 +266,7 @@ class Generator:
         if field is None:
             field = self._subject_fields[key] = fact_document(
                 topic="other", subject=subject, entity_key=entity_key, metric="", quote="",
-                gazetteer=self.gazetteer,
+                labels=index_labels(), gazetteer=self.gazetteer,
             ).subject  # fmt: skip
         return field
 
@@ -334,7 +354,8 @@ def check(fact_row: FactRow, index_row: IndexRow, gazetteer: Gazetteer) -> None:
     expected = fact_document(
         topic=str(topic), subject=str(subject),
         entity_key=None if entity_key is None else str(entity_key),
-        metric=str(metric), quote=str(fact_row[11]), gazetteer=gazetteer,
+        metric=str(metric), quote=str(fact_row[11]), labels=index_labels(),
+        gazetteer=gazetteer,
     )  # fmt: skip
     wanted = (fact_row[0], *(expected.field(name) for name in FIELDS))
     if index_row != wanted:
@@ -366,7 +387,50 @@ Ask = Callable[[AsyncSession, str, str, int], Awaitable[object]]
 
 async def search_only(session: AsyncSession, query: str, language: str, offset: int) -> None:
     """The full-text search alone: the facts of the page, one more to tell if there are more."""
-    await FactSearch(session).search(query, language, PAGE_SIZE + 1, offset)
+    await fact_search(session, index_labels()).search(query, language, PAGE_SIZE + 1, offset)
+
+
+async def raw_page(session: AsyncSession, query: str, language: str, offset: int) -> None:
+    """The baseline: one hand-written statement for the same page, the query's words
+    already spelt in the index's syntax (every word, newest facts first), the facts
+    joined to their documents."""
+    spelt = _spelt(query, language, session.get_bind().dialect.name)
+    if spelt is None:
+        return
+    statement = RAW_POSTGRESQL if session.get_bind().dialect.name == "postgresql" else RAW_SQLITE
+    params = {"match": spelt, "limit": PAGE_SIZE + 1, "offset": offset}
+    (await session.execute(statement, params)).all()
+
+
+@lru_cache(maxsize=256)
+def _spelt(query: str, language: str, dialect: str) -> str | None:
+    from bot.storage.fulltext import match_expression
+    from bot.storage.fulltext_postgres import tsquery
+
+    groups = parse_query(query, language).groups
+    return (tsquery if dialect == "postgresql" else match_expression)(groups)
+
+
+_RAW_COLUMNS = (
+    "f.id, f.document_id, f.topic, f.subject, f.entity_key, f.metric, f.value, f.unit, "
+    'f.period, f.status, f.qualifier, f.quote, f.start, f."end", f.added_at, d.file_name, '
+    "d.outlet, d.url, d.published, d.published_to, d.date_precision, d.title"
+)
+RAW_SQLITE = text(
+    f"SELECT {_RAW_COLUMNS} FROM (SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} "
+    "MATCH :match ORDER BY rowid DESC LIMIT :limit OFFSET :offset) AS hits "
+    "JOIN facts AS f ON f.id = hits.id JOIN documents AS d ON d.id = f.document_id"
+)
+RAW_POSTGRESQL = text(
+    f"SELECT {_RAW_COLUMNS} FROM (SELECT id FROM {FTS_TABLE} WHERE document @@ "
+    "CAST(:match AS tsquery) ORDER BY id DESC LIMIT :limit OFFSET :offset) AS hits "
+    "JOIN facts AS f ON f.id = hits.id JOIN documents AS d ON d.id = f.document_id"
+)
+
+
+async def store_version(session: AsyncSession, query: str, language: str, offset: int) -> None:
+    """What tells cached answers the store changed (read once a second per process)."""
+    await FactRepository(session).version()
 
 
 async def inline_answer(session: AsyncSession, query: str, language: str, offset: int) -> None:
@@ -410,18 +474,50 @@ async def measure(
     return timings
 
 
-async def figures_for(url: str, suffix: str) -> list[Figure]:
-    """The search alone, then the whole inline answer over the same queries and the empty
-    one; the names end in `suffix` (the store's size, and its database but SQLite)."""
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """What a store's figures are held to."""
+
+    search_p95: str
+    search_p50_ratio: str
+    search_p95_ratio: str
+
+
+SQLITE_TARGETS = Targets("—", "<= 2x raw FTS5", "—")
+POSTGRESQL_TARGETS = Targets("<= 10 ms", "—", "<= 2x raw tsvector/GIN")
+
+
+async def figures_for(url: str, suffix: str, targets: Targets) -> list[Figure]:
+    """The search alone and the raw statement for the same pages, the store's version,
+    then the whole inline answer over the same queries and the empty one; the names end
+    in `suffix` (the store's size, and its database but SQLite)."""
     gc.collect()
     search = await measure(url, search_only)
+    raw = await measure(url, raw_page)
+    versions = await measure(url, store_version, [("", "ru", 0)] * 50)
     answers = await measure(url, inline_answer, INLINE_QUERIES)
     afresh = await measure(url, inline_answer_rendered_afresh, INLINE_QUERIES)
     empty = [timing.wall for timing in answers if not timing.query]
+    search_p95, raw_p95 = p95(t.wall for t in search), p95(t.wall for t in raw)
     return [
         Figure(f"inline_search_p50_{suffix}", median(search), "ms", "—"),
-        Figure(f"inline_search_p95_{suffix}", p95(t.wall for t in search), "ms", "<= 10 ms"),
+        Figure(f"inline_search_p95_{suffix}", search_p95, "ms", targets.search_p95),
+        Figure(f"raw_search_p50_{suffix}", median(raw), "ms", "baseline: one statement"),
+        Figure(f"raw_search_p95_{suffix}", raw_p95, "ms", "baseline: one statement"),
+        Figure(
+            f"inline_search_p50_ratio_to_raw_{suffix}",
+            median(search) / median(raw),
+            "x",
+            targets.search_p50_ratio,
+        ),
+        Figure(
+            f"inline_search_p95_ratio_to_raw_{suffix}",
+            search_p95 / raw_p95,
+            "x",
+            targets.search_p95_ratio,
+        ),
         Figure(f"inline_search_cpu_p95_{suffix}", p95(t.cpu for t in search), "ms", "<= 10 ms"),
+        Figure(f"store_version_p95_{suffix}", p95(t.wall for t in versions), "ms", "<= 1 ms"),
         Figure(f"inline_answer_p50_{suffix}", median(answers), "ms", "—"),
         Figure(f"inline_answer_p95_{suffix}", p95(t.wall for t in answers), "ms", "<= 10 ms"),
         Figure(f"inline_answer_cpu_p95_{suffix}", p95(t.cpu for t in answers), "ms", "<= 10 ms"),
@@ -444,31 +540,39 @@ def p95(values: Iterable[float]) -> float:
     return ordered[max(0, round(len(ordered) * 0.95) - 1)]
 
 
-async def run() -> list[Figure]:
+def size_name(facts: int) -> str:
+    """ "1m_facts", "100k_facts": the store's size in the figures' names."""
+    if facts % 1_000_000 == 0:
+        return f"{facts // 1_000_000}m_facts"
+    if facts % 1_000 == 0:
+        return f"{facts // 1_000}k_facts"
+    return f"{facts}_facts"
+
+
+async def run(facts: int = FACTS) -> list[Figure]:
     gazetteer = load_gazetteer()
+    size = size_name(facts)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "search.db"
         url = f"sqlite+aiosqlite:///{path}"
         await migrate(url)
         started = time.perf_counter()
-        await asyncio.to_thread(build_store, path, FACTS, gazetteer)
+        await asyncio.to_thread(build_store, path, facts, gazetteer)
         # Written without syncs: the disk catches up here, not while queries are timed.
         await asyncio.to_thread(sync, path)
         built = time.perf_counter() - started
-        figures = [Figure("search_store_build_1m_facts", built, "s", "< 120 s")]
-        figures += await figures_for(url, "1m_facts")
-        figures += await run_on_postgresql(path)
+        figures = [Figure(f"search_store_build_{size}", built, "s", "< 120 s at 1m")]
+        figures += await figures_for(url, size, SQLITE_TARGETS)
+        figures += await run_on_postgresql(path, size)
     return figures
 
 
-async def run_on_postgresql(sqlite_path: Path) -> list[Figure]:
+async def run_on_postgresql(sqlite_path: Path, size: str) -> list[Figure]:
     """The same facts and queries on PostgreSQL, when a server is named (tools.bench)."""
     server = postgres_server_url()
     if server is None:
-        for name in (
-            "inline_search_p95_1m_facts_postgresql",
-            "inline_answer_p95_1m_facts_postgresql",
-        ):
+        for figure in ("inline_search_p95", "inline_answer_p95"):
+            name = f"{figure}_{size}_postgresql"
             print(skipped(name), flush=True)
         return []
     from tools.bench.search_postgres import copy_store
@@ -479,6 +583,19 @@ async def run_on_postgresql(sqlite_path: Path) -> list[Figure]:
         started = time.perf_counter()
         await copy_store(sqlite_path, url)
         copied = time.perf_counter() - started
-        figures = [Figure("search_store_copy_1m_facts_postgresql", copied, "s", "for information")]
-        figures += await figures_for(url, "1m_facts_postgresql")
+        figures = [Figure(f"search_store_copy_{size}_postgresql", copied, "s", "for information")]
+        figures += await figures_for(url, f"{size}_postgresql", POSTGRESQL_TARGETS)
     return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.search", description=__doc__)
+    parser.add_argument("--facts", type=int, default=FACTS, help="facts in the store")
+    args = parser.parse_args(argv)
+    for figure in asyncio.run(run(args.facts)):
+        print(figure.line(), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,7 +29,7 @@ from bot.app.dispatcher import create_bot, create_dispatcher
 from tools.bench import Figure
 from bot.domain.settings import Settings
 from tools.emulator import TelegramEmulator, User
-from bot.pipeline.ingest import ingest_paths
+from bot.storage.ingest import ingest_paths
 from bot.storage.engine import create_engine, create_session_factory, migrate
 
 WARMUP = 20

@@ -30,7 +30,7 @@ from bot.features.feeds.store import FeedStore
 from bot.features.feeds.urls import canonical_url
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import ManifestEntry
-from bot.pipeline.ingest import IngestReport, Outcome, ingest_bytes
+from bot.storage.ingest import IngestReport, Outcome, ingest_bytes
 
 log = logging.getLogger(__name__)
 

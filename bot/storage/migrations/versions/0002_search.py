@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002"
@@ -23,27 +22,14 @@ CREATE_TABLE = (
     f"CREATE VIRTUAL TABLE facts_fts USING fts5({', '.join(COLUMNS)}, "
     "tokenize = 'unicode61 remove_diacritics 0')"
 )
-INSERT_ROW = (
-    f"INSERT INTO facts_fts (rowid, {', '.join(COLUMNS)}) "
-    f"VALUES (:id, {', '.join(':' + name for name in COLUMNS)})"
-)
 
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
+    if op.get_bind().dialect.name != "sqlite":
         return  # other dialects get their own full-text index
     op.execute(CREATE_TABLE)
-    # The search documents are built by the application's analysis (lemmas, names,
-    # labels), so facts stored before this revision are indexed the same way.
-    from bot.storage.fulltext import index_rows
-
-    facts = bind.execute(
-        sa.text("SELECT id, topic, subject, entity_key, metric, quote FROM facts")
-    ).mappings()
-    rows = [{"id": row["id"], **{name: row[name] for name in COLUMNS}} for row in index_rows(facts)]
-    if rows:
-        bind.execute(sa.text(INSERT_ROW), rows)
+    # Facts stored before this revision are indexed by `python -m bot reindex`: the
+    # documents are built by the application's analysis, which a migration does not import.
 
 
 def downgrade() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
-from bot.domain import DocumentMeta, ExtractedFact, Topic
+from bot.domain import Topic
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import (
     DocumentError,
@@ -25,8 +25,7 @@ from bot.pipeline.documents import (
     parse_document,
     read_document,
 )
-from bot.pipeline.extract import extract_from_lines
-from bot.pipeline.noise import LineKind, classify_lines, title_of
+from bot.pipeline.analysis import analyse
 from bot.storage.repositories import DocumentRepository
 
 log = logging.getLogger(__name__)
@@ -46,40 +45,6 @@ class IngestReport:
     facts: int = 0
     by_topic: Counter[Topic] = field(default_factory=Counter)
     error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    meta: DocumentMeta
-    facts: list[ExtractedFact]
-
-
-def analyse(document: LoadedDocument, gazetteer: Gazetteer) -> Analysis:
-    """Everything the pipeline learns from one document, without touching the store."""
-    lines = classify_lines(document.text, document.body_start)
-    if not any(line.kind is LineKind.BODY for line in lines):
-        raise DocumentError(f"{document.meta.file_name}: no article text, only page noise")
-    year = document.meta.published.year if document.meta.published else None
-    facts = extract_from_lines(lines, gazetteer, year)
-    title = title_of(lines) or _first_sentence(lines)
-    return Analysis(replace(document.meta, title=title, lang=document_language(facts)), facts)
-
-
-def document_language(facts: Sequence[ExtractedFact]) -> str | None:
-    """The language most of a document's figures are written in (the first seen on a
-    tie); None for a document without figures."""
-    counts = Counter(fact.lang for fact in facts)
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def _first_sentence(lines: Sequence) -> str | None:
-    for line in lines:
-        if line.kind is LineKind.BODY:
-            text = line.text
-            cut = text.find(". ")
-            text = text[: cut + 1] if 0 < cut < 200 else text
-            return text if len(text) <= 200 else text[:199].rstrip() + "…"
-    return None
 
 
 def document_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -1,0 +1,140 @@
+"""Facts read as plain rows: the columns a search page selects, the page statement
+around a subquery of hits, and the row-to-`Fact` conversion. Shared by the SQLite and
+PostgreSQL searches, so that both load their pages the same way.
+
+A page is one statement: the hits (ids, and the tiers they are ranked by; limited by a
+query's year, status and topic through `filtered`) joined to their facts and documents,
+ordered and cut — no ORM objects, since an inline query wants its fifty facts within
+milliseconds.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Row, Select, bindparam, select, text
+
+from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
+from bot.pipeline.search_terms import Filters
+from bot.storage.models import DocumentRecord, FactRecord
+
+FACTS = FactRecord.__table__
+DOCUMENTS = DocumentRecord.__table__
+# The newest document first, a document's facts in the order its text gives them.
+NEWEST_DOCUMENT_FIRST = (
+    DOCUMENTS.c.published.desc().nulls_last(),
+    FACTS.c.document_id.desc(),
+    FACTS.c.id,
+)
+
+# What `fact_of` reads, in this order.
+COLUMNS = [
+    *(FACTS.c[name] for name in (
+        "id", "document_id", "topic", "subject", "entity_key", "metric", "value", "unit",
+        "period", "status", "qualifier", "quote", "start", "end", "added_at",
+    )),
+    *(DOCUMENTS.c[name] for name in (
+        "file_name", "outlet", "url", "published", "published_to", "date_precision", "title",
+    )),
+]  # fmt: skip
+
+# The filters as bound parameters, so that one statement serves every query: a NULL
+# parameter lets every fact through. (Cast, for PostgreSQL to know their type.)
+_FILTER_CONDITIONS = (
+    "(CAST(:topic AS VARCHAR(32)) IS NULL OR {facts}.topic = CAST(:topic AS VARCHAR(32))) "
+    "AND (CAST(:status AS VARCHAR(16)) IS NULL OR {facts}.status = CAST(:status AS VARCHAR(16))) "
+    "AND (CAST(:year1 AS VARCHAR(32)) IS NULL OR {facts}.period LIKE CAST(:year1 AS VARCHAR(32)) "
+    "OR {facts}.period LIKE CAST(:year2 AS VARCHAR(32)))"
+)
+
+
+def filtered(fact_id: str) -> str:
+    """A condition that the fact with the id `fact_id` (an SQL expression) meets the
+    query's filters (`filter_params`)."""
+    conditions = _FILTER_CONDITIONS.format(facts="wanted")
+    return f"EXISTS (SELECT 1 FROM facts AS wanted WHERE wanted.id = {fact_id} AND {conditions})"
+
+
+def filter_params(filters: Filters) -> dict[str, Any]:
+    """The bound values of `filtered` (and `FILTERED_PAGE`) for a query's filters."""
+    years = [f"%{year}%" for year in filters.years]
+    return {
+        "year1": years[0] if years else None,
+        "year2": years[-1] if years else None,
+        "status": filters.status.value if filters.status else None,
+        "topic": filters.topic.value if filters.topic else None,
+    }
+
+
+def page(hits: Any, *order: Any) -> Select[Any]:
+    """The page of facts of a subquery `hits` (with an `id` column), ordered and cut."""
+    return (
+        select(*COLUMNS)
+        .select_from(hits)
+        .join(FACTS, FACTS.c.id == hits.c.id)
+        .join(DOCUMENTS, DOCUMENTS.c.id == FACTS.c.document_id)
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+# Every fact meeting the filters, newest document first: a query of filters alone.
+FILTERED_PAGE = (
+    select(*COLUMNS)
+    .select_from(FACTS.join(DOCUMENTS, DOCUMENTS.c.id == FACTS.c.document_id))
+    .where(text(_FILTER_CONDITIONS.format(facts="facts")))
+    .order_by(*NEWEST_DOCUMENT_FIRST)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+# Every fact, for the stores without an index (matched in memory).
+ALL_FACTS = (
+    select(*COLUMNS)
+    .select_from(FACTS.join(DOCUMENTS, DOCUMENTS.c.id == FACTS.c.document_id))
+    .order_by(*NEWEST_DOCUMENT_FIRST)
+)
+
+# Stored strings to their enums by dictionary: fifty rows an answer, several a row.
+_TOPICS = {member.value: member for member in Topic}
+_STATUSES = {member.value: member for member in Status}
+_QUALIFIERS = {member.value: member for member in Qualifier}
+_PRECISIONS = {member.value: member for member in DatePrecision}
+_period = lru_cache(maxsize=4096)(Period.from_key)
+
+
+def fact_of(row: Row[Any]) -> Fact:
+    """A `Fact` from a row of `COLUMNS`."""
+    (
+        fact_id, document_id, topic, subject, entity_key, metric, value, unit, period,
+        status, qualifier, quote, start, end, added_at,
+        file_name, outlet, url, published, published_to, precision, title,
+    ) = tuple(row)  # fmt: skip
+    source = Source(
+        id=document_id,
+        file_name=file_name,
+        outlet=outlet,
+        url=url,
+        published=published,
+        precision=_PRECISIONS[precision],
+        published_to=published_to,
+        title=title,
+    )
+    return Fact(
+        id=fact_id,
+        source=source,
+        topic=_TOPICS[topic],
+        subject=subject,
+        entity_key=entity_key,
+        metric=metric,
+        value=value,
+        unit=unit,
+        period=_period(period),
+        status=_STATUSES[status],
+        qualifier=_QUALIFIERS[qualifier] if qualifier else None,
+        quote=quote,
+        start=start,
+        end=end,
+        added_at=added_at,
+    )
