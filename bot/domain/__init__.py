@@ -165,30 +165,15 @@ class ExtractedFact:
     lang: str = "ru"  # language of the sentence: "ru" or "kk"
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """A stored fact with its source."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fact(ExtractedFact):
+    """A stored fact: what the pipeline found, with its id and sources. Here `part_of` is
+    the id of the fact this one is a part of ("в том числе"), and `lang` the language of
+    the quote."""
 
     id: int
     source: Source
-    topic: Topic
-    subject: str
-    entity_key: str | None
-    metric: str
-    value: Decimal
-    unit: str
-    period: Period | None
-    status: Status
-    qualifier: Qualifier | None
-    quote: str
-    start: int
-    end: int
     added_at: datetime = field(compare=False, default_factory=lambda: datetime(1970, 1, 1))
-    object: str | None = None  # what is measured, as the source names it
-    per: str | None = None  # a rate's time unit: "year", "month", "day", "hour"
-    value_max: Decimal | None = None  # the high end of a range; value is the low
-    part_of: int | None = None  # id of the fact this one is a part of ("в том числе")
-    lang: str = "ru"  # language of the quote
     # Every document that states this figure, the first (`source`, `quote`) included;
     # empty when the reader did not ask for them.
     citations: tuple[Citation, ...] = field(compare=False, default=())

@@ -33,9 +33,11 @@ COLUMNS = [
     *(FACTS.c[name] for name in (
         "id", "document_id", "topic", "subject", "entity_key", "metric", "value", "unit",
         "period", "status", "qualifier", "quote", "start", "end", "added_at",
+        "object", "per", "value_max", "part_of", "lang",
     )),
     *(DOCUMENTS.c[name] for name in (
         "file_name", "outlet", "url", "published", "published_to", "date_precision", "title",
+        "lang",
     )),
 ]  # fmt: skip
 
@@ -109,7 +111,8 @@ def fact_of(row: Row[Any]) -> Fact:
     (
         fact_id, document_id, topic, subject, entity_key, metric, value, unit, period,
         status, qualifier, quote, start, end, added_at,
-        file_name, outlet, url, published, published_to, precision, title,
+        measured, per, value_max, part_of, lang,
+        file_name, outlet, url, published, published_to, precision, title, document_lang,
     ) = tuple(row)  # fmt: skip
     source = Source(
         id=document_id,
@@ -120,6 +123,7 @@ def fact_of(row: Row[Any]) -> Fact:
         precision=_PRECISIONS[precision],
         published_to=published_to,
         title=title,
+        lang=document_lang,
     )
     return Fact(
         id=fact_id,
@@ -137,4 +141,9 @@ def fact_of(row: Row[Any]) -> Fact:
         start=start,
         end=end,
         added_at=added_at,
+        object=measured,
+        per=per,
+        value_max=value_max,
+        part_of=part_of,
+        lang=lang,
     )

@@ -4,6 +4,7 @@ marked with their language. Sentences are new ones, written for these tests."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -146,9 +147,7 @@ def test_a_part_is_shown_under_its_whole_never_as_a_total(use_language: UseLangu
         object="металлургия",
         quote=quote,
     )
-    part = part.__class__(
-        **{**{f: getattr(part, f) for f in part.__slots__ if not f.startswith("__")}, "part_of": 1}
-    )
+    part = dataclasses.replace(part, part_of=1)
     (group,) = group_by_subject([whole, part])
     with use_language("ru"):
         text = text_of(render_card(group)[0])
