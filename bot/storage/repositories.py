@@ -27,7 +27,7 @@ from bot.domain import (
     Topic,
 )
 from bot.storage.engine import store_of
-from bot.storage.fulltext import STATE_TABLE, SearchPage
+from bot.storage.fulltext import BUMP_VERSION, STATE_TABLE, SearchPage
 from bot.storage.languages import LanguageCache
 from bot.storage.searches import fact_search
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
@@ -189,6 +189,7 @@ class DocumentRepository:
                 .values(ingested_at=datetime.now(UTC), **values)
             )
         await FactWriter(self._session, document_id).write(facts)
+        await self._session.execute(BUMP_VERSION)  # a new or changed document: a new version
         return StoreResult(
             document_id, len(facts), replaced, unchanged=False, existed=found is not None
         )
