@@ -97,6 +97,17 @@ def test_webhook_settings_are_checked() -> None:
     assert Settings(_env_file=None, webhook_url="https://x.org").webhook_path == "/"  # type: ignore[call-arg]
 
 
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("webhook_secret", "s3cret with spaces"), ("bot_token", ["s3cret-token"])],
+)
+def test_validation_errors_name_the_setting_not_its_value(setting: str, value: object) -> None:
+    with pytest.raises(ValueError) as raised:
+        Settings(_env_file=None, **{setting: value})  # type: ignore[arg-type]
+    assert setting in str(raised.value)
+    assert "s3cret" not in str(raised.value)
+
+
 # ---- several replicas ---------------------------------------------------------------------
 
 
