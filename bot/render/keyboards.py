@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, SwitchInlineQueryChosenChat
-from pydantic import Field
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from bot.charts import TOPIC_CHARTS
 from bot.domain import MAIN_TOPICS, Topic
