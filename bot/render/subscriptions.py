@@ -18,7 +18,7 @@ from pydantic import Field
 from bot.digests.schedule import DEFAULT_MINUTE, Frequency, Schedule, as_utc, format_time
 from bot.domain import MAIN_TOPICS, Topic
 from bot.render.format import format_date
-from bot.render.html import escape
+from bot.render.html import echo, escape
 from bot.render.keyboards import MAX_PAGE
 from bot.render.labels import topic_button, topic_label
 from bot.storage.subscriptions import Subscription
@@ -220,7 +220,7 @@ def request_error_text(word: str) -> str:
         _(
             "I did not understand «{word}». For example: /subscribe all daily, "
             "/subscribe zones,cargo weekly 08:00"
-        ).format(word=word)
+        ).format(word=echo(word))
     )
 
 
