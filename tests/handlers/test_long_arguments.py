@@ -14,10 +14,25 @@ from tests.handlers.harness import BotDriver
 # Markup characters and a character outside the BMP (two UTF-16 units) in every stretch.
 LONG = ("<b>&amp;😀 слово " * 400)[:4000]
 ONE_WORD = ("<b>&amp;😀слово" * 400)[:4000]
-COMMANDS = (
-    "start help investments zones cargo production jobs chart export search sources "
-    "subscribe settings digest unsubscribe lang nope"
-).split()
+COMMANDS = [
+    "start",
+    "help",
+    "investments",
+    "zones",
+    "cargo",
+    "production",
+    "jobs",
+    "chart",
+    "export",
+    "search",
+    "sources",
+    "subscribe",
+    "settings",
+    "digest",
+    "unsubscribe",
+    "lang",
+    "nope",
+]
 
 
 @pytest.fixture
