@@ -296,9 +296,8 @@ class DigestFanout:
                 case Verdict.RETRY_AFTER:
                     retry_afters += 1
                     report.retries += 1
-                    # Telegram's flood control covers more than this chat: everyone waits.
-                    self.limiter.pause(attempt.retry_after)
-                    self.limiter.pause_chat(chat_id, attempt.retry_after)
+                    # This chat waits; everyone waits when several chats meet one.
+                    self.limiter.flood(chat_id, attempt.retry_after)
                     if retry_afters > self.policy.retry_afters:
                         await self._defer(journal, delivery, failures, attempt, report)
                         return
