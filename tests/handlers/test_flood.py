@@ -19,9 +19,7 @@ def answers_to(driver: BotDriver, chat_id: int) -> list[int]:
     return [
         index
         for index, call in enumerate(driver.emulator.requests)
-        if call.method == "sendMessage"
-        and call.ok
-        and str(call.params.get("chat_id")) == str(chat_id)
+        if call.method == "sendMessage" and call.ok and call.params.get("chat_id") in wanted
     ]
 
 
