@@ -72,6 +72,24 @@ async def test_a_missing_or_wrong_secret_is_refused(
     assert len(driver.emulator.requests) == requests_before  # the bot did nothing
 
 
+@pytest.mark.parametrize("body", ["{not json", '{"update_id": "x"}', "[1, 2]", "\xff\xfe"], ids=str)
+async def test_a_body_that_is_not_an_update_is_a_bad_request(
+    client: TestClient[Any, Any], driver: BotDriver, body: str
+) -> None:
+    response = await client.post(
+        "/telegram/updates",
+        data=body.encode("latin-1"),
+        headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"},
+    )
+    assert response.status == 400
+    # The server still answers updates after it.
+    update = driver.emulator.send_message(driver.user, "/start")
+    ok = await client.post(
+        "/telegram/updates", json=payload(update), headers={SECRET_HEADER: SECRET}
+    )
+    assert ok.status == 200
+
+
 async def test_only_the_webhook_path_takes_updates(
     client: TestClient[Any, Any], driver: BotDriver
 ) -> None:
