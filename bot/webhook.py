@@ -49,7 +49,7 @@ class UpdateRequestHandler(SimpleRequestHandler):
         except (json.JSONDecodeError, UnicodeDecodeError, ValidationError, TypeError) as error:
             log.warning("webhook: a request body that is not an update: %s", type(error).__name__)
             return web.Response(status=400, text="not an update")
-        result = await self.dispatcher.feed_webhook_update(bot, parsed, **self.data)
+        result: Any = await self.dispatcher.feed_webhook_update(bot, parsed, **self.data)
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
 
