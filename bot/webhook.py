@@ -86,7 +86,9 @@ async def register_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings)
 
 async def serve_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> None:
     """Registers the webhook and serves it until SIGTERM or SIGINT."""
-    await register_webhook(bot, dispatcher, settings)
+    from bot.runner import when_reachable
+
+    await when_reachable("setWebhook", lambda: register_webhook(bot, dispatcher, settings))
     runner = web.AppRunner(create_webhook_app(dispatcher, bot, settings), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
