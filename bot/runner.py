@@ -16,6 +16,7 @@ from bot.app import create_bot, create_dispatcher
 from bot.commands import set_bot_commands
 from bot.config import Settings
 from bot.digests.scheduler import create_fanout, run_scheduler, send_limits
+from bot.fsm import HoldUpdates
 from bot.outgoing import OverallSendLimit
 from bot.shared_limiter import create_limiter
 from bot.storage.db import create_engine, create_session_factory, migrate
@@ -85,6 +86,9 @@ async def run_bot(settings: Settings) -> int:
     digest_bot = create_bot(token, settings.telegram_api_url)
     session_factory = create_session_factory(engine)
     dispatcher = create_dispatcher(settings, session_factory)
+    if dispatcher.gate is not None:
+        # While Redis is down no updates are taken: Telegram keeps them.
+        bot.session.middleware(HoldUpdates(dispatcher.gate))
     fanout = create_fanout(
         digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
