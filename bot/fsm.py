@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -19,8 +19,14 @@ from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
+from aiogram.fsm.storage.base import (
+    BaseEventIsolation,
+    BaseStorage,
+    DefaultKeyBuilder,
+    StateType,
+    StorageKey,
+)
+from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage, MemoryStorageRecord
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
@@ -123,10 +129,41 @@ def _redis_unreachable(error: BaseException) -> bool:
     return isinstance(error, ConnectionError | TimeoutError | ConnectionRefusedError)
 
 
+class CompactMemoryStorage(MemoryStorage):
+    """aiogram's MemoryStorage keeps a record for every chat and user it was ever asked
+    about (its reads go through a defaultdict), so memory grew with every new user. Here
+    a read creates nothing, and a record with no state and no data is dropped."""
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await super().set_state(key, state)
+        self._drop_if_empty(key)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        record = self.storage.get(key)
+        return record.state if record is not None else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await super().set_data(key, data)
+        self._drop_if_empty(key)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        record = self.storage.get(key)
+        return record.data.copy() if record is not None else {}
+
+    async def get_value(self, storage_key: StorageKey, dict_key: str, default: Any = None) -> Any:
+        record = self.storage.get(storage_key)
+        return record.data.get(dict_key, default) if record is not None else default
+
+    def _drop_if_empty(self, key: StorageKey) -> None:
+        record: MemoryStorageRecord | None = self.storage.get(key)
+        if record is not None and record.state is None and not record.data:
+            del self.storage[key]
+
+
 def create_fsm_backend(redis_url: str | None) -> FsmBackend:
     """RedisStorage with its event isolation when `redis_url` is set, else memory."""
     if not redis_url:
-        return FsmBackend(MemoryStorage(), DisabledEventIsolation())
+        return FsmBackend(CompactMemoryStorage(), DisabledEventIsolation())
     from aiogram.fsm.storage.redis import RedisStorage
 
     storage = RedisStorage.from_url(
