@@ -13,6 +13,7 @@ BENCHMARKS = [
     "search",
     "charts",
     "digest",
+    "footprint",
 ]
 
 
