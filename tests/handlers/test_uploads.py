@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aiogram import Bot
 
+import bot.pipeline.ingest
 import handlers.documents
 from bot import DOCUMENTS_DIR
 from bot.config import Settings
@@ -40,6 +41,15 @@ async def test_other_users_are_answered_while_an_upload_is_read(
         return data
 
     monkeypatch.setattr(handlers.documents, "_download", watched_download)
+    # The analysis must not run in the bot's process (where it would hold the event loop).
+    in_this_process: list[str] = []
+    analyse = bot.pipeline.ingest.analyse
+
+    def recorded_analyse(document: Any, gazetteer: Any) -> Any:
+        in_this_process.append(document.meta.file_name)
+        return analyse(document, gazetteer)
+
+    monkeypatch.setattr(bot.pipeline.ingest, "analyse", recorded_analyse)
     other = driver.new_user("Other")
     upload = asyncio.create_task(
         driver.send_document(
@@ -59,6 +69,7 @@ async def test_other_users_are_answered_while_an_upload_is_read(
     # records one turn at a time, so the answer is looked up in the chat.)
     text = assert_valid(driver.emulator.last_sent(driver.user))
     assert "many_numbers.txt" in text
+    assert in_this_process == []
 
 
 async def test_a_document_past_the_time_limit_is_stopped(driver: BotDriver) -> None:
