@@ -97,7 +97,37 @@ class LineReader:
 
         threading.Thread(target=work, name="chat-input", daemon=True).start()
         line = await future
-        return line.rstrip("\r\n") if line is not None else None
+        return readable(line.rstrip("\r\n")) if line is not None else None
+
+
+def readable(line: str) -> str:
+    """A line as the person typed or pasted it, whatever the terminal handed over: UTF-16
+    surrogate pairs (some consoles split emoji so) joined, bytes the terminal's encoding
+    could not decode (surrogate escapes) read as UTF-8, anything left replaced. Lone
+    surrogates would otherwise fail every request that carries the text."""
+    out: list[str] = []
+    raw = bytearray()
+    index = 0
+    while index < len(line):
+        char = line[index]
+        code = ord(char)
+        following = ord(line[index + 1]) if index + 1 < len(line) else 0
+        if 0xDC80 <= code <= 0xDCFF:
+            raw.append(code - 0xDC00)  # one byte the terminal could not decode
+            index += 1
+            continue
+        if raw:
+            out.append(raw.decode("utf-8", "replace"))
+            raw.clear()
+        if 0xD800 <= code <= 0xDBFF and 0xDC00 <= following <= 0xDFFF:
+            out.append(chr(0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00)))
+            index += 2
+            continue
+        out.append("\ufffd" if 0xD800 <= code <= 0xDFFF else char)
+        index += 1
+    if raw:
+        out.append(raw.decode("utf-8", "replace"))
+    return "".join(out)
 
 
 def _resolve(future: asyncio.Future[str | None], line: str | None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aiogram import Dispatcher
 
-from bot.chat import run_chat
+from bot.chat import readable, run_chat
 from bot.emulator import EmulatorConfig
 from tests.handlers.harness import make_settings
 
@@ -81,3 +81,22 @@ async def test_files_the_bot_sends_are_saved_and_their_paths_printed(
     assert len(saved) == 1 and saved[0].suffix == ".csv"
     assert f"(file saved: {saved[0]})" in transcript
     assert "Traceback" not in transcript
+
+
+def test_pasted_text_reaches_the_bot_as_typed() -> None:
+    emoji = "Сарань 😀 " * 500
+    assert readable(emoji) == emoji
+    # A console that hands emoji over as UTF-16 halves.
+    halves = emoji.encode("utf-16-le").decode("utf-16-le", "surrogatepass")
+    split = "".join(
+        chr(0xD800 + ((ord(c) - 0x10000) >> 10)) + chr(0xDC00 + ((ord(c) - 0x10000) & 0x3FF))
+        if ord(c) > 0xFFFF
+        else c
+        for c in halves
+    )
+    assert readable(split) == emoji
+    # A terminal whose encoding is not UTF-8 leaves the bytes as surrogate escapes.
+    escaped = emoji.encode("utf-8").decode("ascii", "surrogateescape")
+    assert readable(escaped) == emoji
+    # A lone half is replaced, so the text can still be sent.
+    assert readable("a\ud83db").encode("utf-8") == "a\ufffdb".encode()
