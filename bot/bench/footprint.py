@@ -86,7 +86,9 @@ async def run() -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         ingest = await asyncio.create_subprocess_exec(
-            python, "-m", "bot", "ingest", "--db", url, stdout=asyncio.subprocess.DEVNULL
+            *(python, "-m", "bot", "ingest", "--db", url),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         await ingest.wait()
         env = {
