@@ -41,7 +41,7 @@ test: catalogs
 	$(PY) -m pytest
 
 bench: ingest
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot handlers tests

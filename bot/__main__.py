@@ -52,44 +52,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    from bot.config import Settings
+    from bot.domain.settings import Settings
 
     settings = Settings()
     url = getattr(args, "db", None) or settings.database_url
     command = args.command or "run"
     if command == "migrate":
-        from bot.storage.db import migrate
+        from bot.storage.engine import migrate
 
         asyncio.run(migrate(url))
         return 0
     if command == "ingest":
-        from bot.pipeline.cli import run_ingest
+        from bot.app.cli.ingest import run_ingest
 
         return asyncio.run(run_ingest(url, args.paths))
     if command == "facts":
-        from bot.pipeline.cli import run_facts
+        from bot.app.cli.ingest import run_facts
 
         return asyncio.run(run_facts(url, topic=args.topic, output_format=args.format))
     if command == "charts":
-        from bot.i18n import LANGUAGES
+        from bot.render.i18n import LANGUAGES
 
-        # Checked here, not by argparse: bot.i18n imports aiogram, too slow for every command.
+        # Checked here, not by argparse: bot.render.i18n imports aiogram, too slow for every command.
         if args.language and args.language not in LANGUAGES:
             parser.error(f"--language: one of {', '.join(LANGUAGES)}")
-        from bot.charts.cli import run_charts
+        from bot.app.cli.charts import run_charts
 
         languages = (args.language,) if args.language else LANGUAGES
         return asyncio.run(run_charts(url, Path(args.out), languages))
     if command == "digest":
-        from bot.digests.cli import run_digest
+        from bot.app.cli.digest import run_digest
 
         return asyncio.run(run_digest(settings, url, now=args.now))
     if command == "run":
-        from bot.runner import run_bot
+        from bot.app.runner import run_bot
 
         return asyncio.run(run_bot(settings))
     if command == "chat":
-        from bot.chat import run_chat
+        from tools.chat import run_chat
 
         return asyncio.run(run_chat(settings))
     return 2

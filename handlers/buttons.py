@@ -7,7 +7,7 @@ import logging
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.views import stale_button_text
+from bot.render.views import stale_button_text
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)

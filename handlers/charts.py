@@ -6,13 +6,13 @@ from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.charts import TOPIC_CHARTS
-from bot.charts.replies import charts_menu_view, no_chart_view, send_topic_chart
-from bot.charts.service import ChartService
+from bot.domain.charts import TOPIC_CHARTS
+from bot.features.charts.replies import charts_menu_view, no_chart_view, send_topic_chart
+from bot.features.charts.service import ChartService
 from bot.render.keyboards import ChartOpen
 from bot.storage.repositories import FactRepository
-from bot.topic_names import find_topic
-from bot.views import stale_button_text
+from bot.render.topic_names import find_topic
+from bot.render.views import stale_button_text
 
 router = Router(name=__name__)
 

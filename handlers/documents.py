@@ -14,7 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Document, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.domain.settings import Settings
 from bot.render.ingest import (
     UploadChoice,
     ingest_report_text,
@@ -28,7 +28,7 @@ from bot.render.ingest import (
     utf16_text,
 )
 from bot.storage.repositories import DocumentRepository
-from bot.views import Reply, answer_stale, show_in_place
+from bot.render.views import Reply, answer_stale, show_in_place
 from handlers.uploads import TooSlow, UploadLimits, ingest_upload, looks_like_utf16
 
 router = Router(name=__name__)

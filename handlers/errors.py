@@ -17,7 +17,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import CallbackQuery, ErrorEvent
 
-from bot.views import stale_button_text
+from bot.render.views import stale_button_text
 
 log = logging.getLogger(__name__)
 router = Router(name=__name__)

@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 
-from bot.export import (
+from bot.features.export import (
     export_caption,
     export_filename,
     facts_csv,
@@ -15,7 +15,7 @@ from bot.export import (
 )
 from bot.render.html import escape
 from bot.storage.repositories import FactRepository
-from bot.topic_names import find_topic
+from bot.render.topic_names import find_topic
 
 router = Router(name=__name__)
 

@@ -2,7 +2,7 @@
 
 Commands work in groups as `/zones` and `/zones@botname` through the other routers;
 the group's language is the one an administrator chose with /lang (else the caller's),
-see `bot.i18n.ChatLanguageMiddleware` and `handlers.language`.
+see `bot.render.i18n.ChatLanguageMiddleware` and `handlers.language`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import JOIN_TRANSITION, ChatMemberUpdatedFilter, Filter
 from aiogram.types import ChatMemberUpdated, Message
 
-from bot.groups import greeting_html
+from bot.render.greetings import greeting_html
 
 router = Router(name=__name__)
 

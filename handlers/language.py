@@ -7,11 +7,11 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
-from bot.filters import MaySetChatLanguage
-from bot.i18n import LANGUAGES
+from handlers.filters import MaySetChatLanguage
+from bot.render.i18n import LANGUAGES
 from bot.render.keyboards import LanguageChoice
 from bot.storage.repositories import ChatRepository
-from bot.views import (
+from bot.render.views import (
     admins_only_text,
     admins_only_view,
     language_set_view,

@@ -8,8 +8,8 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.query import FactQueries
-from bot.views import search_prompt_view, search_view
+from bot.queries.facts import FactQueries
+from bot.render.views import search_prompt_view, search_view
 
 router = Router(name=__name__)
 

@@ -7,9 +7,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.query import FactQueries
+from bot.queries.facts import FactQueries
 from bot.render.keyboards import SourcePage
-from bot.views import show_in_place, sources_view
+from bot.render.views import show_in_place, sources_view
 
 router = Router(name=__name__)
 

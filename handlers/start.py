@@ -8,9 +8,9 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import MAIN_TOPICS, Topic
-from bot.query import FactQueries
+from bot.queries.facts import FactQueries
 from bot.render.keyboards import TopicOpen
-from bot.views import help_view, in_private_chat, send_from_button, start_view, topic_view
+from bot.render.views import help_view, in_private_chat, send_from_button, start_view, topic_view
 
 router = Router(name=__name__)
 

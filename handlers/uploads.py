@@ -90,7 +90,7 @@ def _ingest_in_worker(url: str, name: str, data: bytes) -> IngestReport:
 
 
 async def _ingest(url: str, name: str, data: bytes) -> IngestReport:
-    from bot.storage.db import create_engine, create_session_factory
+    from bot.storage.engine import create_engine, create_session_factory
 
     engine = create_engine(url)
     try:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.db import create_engine, create_session_factory
+from bot.storage.engine import create_engine, create_session_factory
 from tests.stores import (
     BACKENDS,
     POSTGRESQL,

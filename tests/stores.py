@@ -24,9 +24,9 @@ from typing import TypeVar
 from sqlalchemy.engine import make_url
 
 from bot import DOCUMENTS_DIR
-from bot.config import resolve_database_url
-from bot.storage.databases import database_url, execute_on_server, server_dsn, unique_name
-from bot.storage.db import create_engine, create_session_factory, upgrade_sync
+from bot.domain.settings import resolve_database_url
+from tools.databases import database_url, execute_on_server, server_dsn, unique_name
+from bot.storage.engine import create_engine, create_session_factory, upgrade_sync
 
 T = TypeVar("T")
 

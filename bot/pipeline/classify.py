@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from bot.domain import Period, PeriodKind, Status, Topic
-from bot.metrics import Metric
+from bot.domain.metrics import Metric
 
 INVESTMENT_WORDS = frozenset(
     {

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain import ExtractedFact
-from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import load_manifest, read_document
 from bot.pipeline.ingest import analyse
 

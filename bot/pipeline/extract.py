@@ -9,8 +9,8 @@ from decimal import Decimal
 from functools import cache
 
 from bot.domain import ExtractedFact, Period, PeriodKind, Status
-from bot.gazetteer import Entity, Gazetteer
-from bot.metrics import Metric
+from bot.pipeline.gazetteer import Entity, Gazetteer
+from bot.domain.metrics import Metric
 from bot.pipeline.classify import metric_for, status_for, topic_for, zone_context
 from bot.pipeline.morph import lemmas_of, lemmatize, nominative, parses
 from bot.pipeline.noise import Line, LineKind, classify_lines

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
 from bot.domain import DocumentMeta, ExtractedFact, Topic
-from bot.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import (
     DocumentError,
     LoadedDocument,

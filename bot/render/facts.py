@@ -16,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.domain import Fact, Source, Topic
-from bot.query import SourceSummary, SubjectFacts, Timeline
+from bot.queries.facts import SourceSummary, SubjectFacts, Timeline
 from bot.render.format import format_period, format_source_date, format_value
 from bot.render.html import PAGE_LIMIT, escape, link, shorten, telegram_length
 from bot.render.labels import (

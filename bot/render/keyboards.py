@@ -13,10 +13,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
-from bot.charts import TOPIC_CHARTS
+from bot.domain.charts import TOPIC_CHARTS
 from bot.domain import MAIN_TOPICS, Topic
-from bot.i18n import LANGUAGES
-from bot.query import SubjectRef
+from bot.render.i18n import LANGUAGES
+from bot.queries.facts import SubjectRef
 from bot.render.html import shorten
 from bot.render.labels import entity_name, language_name, topic_button
 

@@ -10,9 +10,9 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain import Fact, Qualifier, Status, Topic
-from bot.gazetteer import load_gazetteer
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from bot.metrics import Metric
+from bot.pipeline.gazetteer import load_gazetteer
+from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bot.domain.metrics import Metric
 
 REGION_KEY = "karaganda_region"
 

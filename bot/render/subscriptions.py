@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
-from bot.digests.schedule import DEFAULT_MINUTE, Frequency, Schedule, as_utc, format_time
+from bot.domain.schedule import DEFAULT_MINUTE, Frequency, Schedule, as_utc, format_time
 from bot.domain import MAIN_TOPICS, Topic
 from bot.render.format import format_date
 from bot.render.html import echo, escape

@@ -1,11 +1,11 @@
 """Full-text search over the facts: SQLite FTS5 behind one repository class.
 
 The index (`facts_fts`, migration 0002) holds one row per fact, its rowid the fact's
-id, with the fields of `bot.search.SearchDocument`. It is written in the same
+id, with the fields of `bot.pipeline.search_terms.SearchDocument`. It is written in the same
 transaction as the facts (`DocumentRepository.store` calls `add_document` and
 `remove_document`), so it never disagrees with them.
 
-Queries never reach FTS5 syntax from the user: `bot.search.parse_query` keeps only
+Queries never reach FTS5 syntax from the user: `bot.pipeline.search_terms.parse_query` keeps only
 runs of letters and digits, and each becomes a quoted string here.
 
 Ranking. FTS5's `bm25()` is exact but first counts, for every term of the query, all
@@ -27,7 +27,7 @@ first (one statement), counting at most `EXACT_LIMIT` facts:
 On PostgreSQL the same search runs over a tsvector index (`bot.storage.fulltext_postgres`:
 the statements differ, the analysis and the strategy do not). Other dialects have no
 index: there the facts are matched in memory with the same analysis
-(`bot.search.match_facts`), which suits a store of a few thousand facts.
+(`bot.pipeline.search_terms.match_facts`), which suits a store of a few thousand facts.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
 from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
-from bot.gazetteer import Gazetteer, load_gazetteer
-from bot.search import (
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.search_terms import (
     FIELDS,
     LEMMAS,
     METRIC,
@@ -57,7 +57,7 @@ from bot.search import (
 from bot.storage.models import DocumentRecord, FactRecord
 
 # The table and its tokenizer are created by migration 0002: unicode61 keeps every run
-# of letters and digits whole, like `bot.search.words_of`; ё and case are folded before
+# of letters and digits whole, like `bot.pipeline.search_terms.words_of`; ё and case are folded before
 # the text gets here.
 FTS_TABLE = "facts_fts"
 

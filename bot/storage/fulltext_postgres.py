@@ -2,7 +2,7 @@
 `tsvector` column with a GIN index.
 
 `facts_fts` (migration 0004) holds, per fact, one `tsvector` of its search document
-(`bot.search.SearchDocument`): the subject's words at weight A, the metric's at B, the
+(`bot.pipeline.search_terms.SearchDocument`): the subject's words at weight A, the metric's at B, the
 topic's at C, the quote and its lemmas at D. The application has already analysed the
 text (Russian lemmas, Kazakh stems, every name of the entity), so the vector is written
 as a literal — `'сарань':1A 'зона':2A …` — and so are the queries (`'сарань':AB | …`):
@@ -24,8 +24,8 @@ from sqlalchemy import Float, Integer, Select, column, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import TextClause
 
-from bot.gazetteer import Gazetteer
-from bot.search import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Term
+from bot.pipeline.gazetteer import Gazetteer
+from bot.pipeline.search_terms import FIELDS, LEMMAS, METRIC, QUOTE, SUBJECT, TOPIC, Term
 from bot.storage.fulltext import (
     _NEWEST_DOCUMENT_FIRST,
     FTS_TABLE,
@@ -55,7 +55,7 @@ def _quoted(word: str) -> str:
 
 
 def document_vector(row: Mapping[str, Any]) -> str:
-    """The tsvector literal of one index row (the fields of `bot.search.SearchDocument`)."""
+    """The tsvector literal of one index row (the fields of `bot.pipeline.search_terms.SearchDocument`)."""
     positions: dict[str, list[str]] = {}
     position = 0
     for name in FIELDS:

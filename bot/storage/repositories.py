@@ -22,7 +22,7 @@ from bot.domain import (
     Status,
     Topic,
 )
-from bot.storage.db import store_of
+from bot.storage.engine import store_of
 from bot.storage.fulltext import FactSearch
 from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord

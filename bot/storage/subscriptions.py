@@ -19,7 +19,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digests.schedule import (
+from bot.domain.schedule import (
     Frequency,
     Schedule,
     as_utc,

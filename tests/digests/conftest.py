@@ -13,15 +13,15 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_bot
-from bot.digests.fanout import DigestFanout, FanoutConfig
-from bot.digests.schedule import Schedule, zone_for
-from bot.digests.scheduler import create_fanout
+from bot.app.dispatcher import create_bot
+from bot.features.digests.fanout import DigestFanout, FanoutConfig
+from bot.domain.schedule import Schedule, zone_for
+from bot.features.digests.scheduler import create_fanout
 from bot.domain import MAIN_TOPICS, Topic
-from bot.emulator import EmulatorConfig, RateLimits, TelegramEmulator
-from bot.emulator.records import EmulatorEvent, EventKind
-from bot.i18n import create_i18n
-from bot.ratelimit import OutgoingLimiter, ScaledClock, SendLimits
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
+from tools.emulator.records import EmulatorEvent, EventKind
+from bot.render.i18n import create_i18n
+from bot.features.sending.limiter import OutgoingLimiter, ScaledClock, SendLimits
 from bot.storage.models import FactRecord
 from bot.storage.subscriptions import DeliveryRepository, NewSubscription, SubscriptionRepository
 from tests.handlers.harness import close_bot, make_settings

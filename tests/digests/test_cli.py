@@ -7,10 +7,10 @@ import io
 
 from pydantic import SecretStr
 
-from bot.digests.cli import run_digest
+from bot.app.cli.digest import run_digest
 from bot.domain import Topic
-from bot.emulator import TelegramEmulator
-from bot.storage.db import create_engine, create_session_factory
+from tools.emulator import TelegramEmulator
+from bot.storage.engine import create_engine, create_session_factory
 from tests.digests.conftest import settle_facts, subscribe
 from tests.handlers.harness import make_settings
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.digests.compose import DigestComposer, DigestWindow
+from bot.features.digests.compose import DigestComposer, DigestWindow
 from bot.domain import MAIN_TOPICS, Topic
-from bot.i18n import create_i18n
+from bot.render.i18n import create_i18n
 from bot.storage.repositories import FactRepository
 
 SUBSCRIBERS = 300

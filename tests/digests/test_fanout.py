@@ -19,17 +19,17 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.utils.i18n import I18n
 
-from bot.app import create_bot
-from bot.digests.fanout import FanoutConfig
+from bot.app.dispatcher import create_bot
+from bot.features.digests.fanout import FanoutConfig
 from bot.domain import Topic
-from bot.emulator import (
+from tools.emulator import (
     EmulatorConfig,
     FaultKind,
     MemberStatus,
     RateLimits,
     TelegramEmulator,
 )
-from bot.ratelimit import ScaledClock
+from bot.features.sending.limiter import ScaledClock
 from bot.storage.subscriptions import DeliveryRepository, DeliveryState, SubscriptionRepository
 from tests.digests.conftest import (
     Factory,

@@ -23,9 +23,9 @@ from redis.asyncio import Redis
 
 from bot import PROJECT_ROOT
 from bot.domain import Topic
-from bot.emulator import EmulatorConfig, RateLimits, TelegramEmulator
-from bot.shared_limiter import limiter_namespace
-from bot.storage.db import create_engine, create_session_factory
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
+from bot.features.sending.shared import limiter_namespace
+from bot.storage.engine import create_engine, create_session_factory
 from tests.digests.conftest import SentCounter, deliveries_per_chat, settle_facts, subscribe
 from tests.stores import PostgresStores
 

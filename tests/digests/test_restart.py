@@ -22,10 +22,10 @@ from aiogram.methods.base import TelegramType
 from aiogram.utils.i18n import I18n
 
 from bot import DOCUMENTS_DIR
-from bot.digests.fanout import FanoutConfig
-from bot.emulator import EmulatorConfig, TelegramEmulator
+from bot.features.digests.fanout import FanoutConfig
+from tools.emulator import EmulatorConfig, TelegramEmulator
 from bot.pipeline.ingest import ingest_paths
-from bot.ratelimit import ScaledClock, SendLimits
+from bot.features.sending.limiter import ScaledClock, SendLimits
 from bot.storage.subscriptions import DeliveryRepository, DeliveryState
 from tests.digests.conftest import Factory, SentCounter, make_fanout, subscribe
 from tests.digests.transport import EmulatorSession

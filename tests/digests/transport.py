@@ -14,13 +14,13 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.emulator import ApiError, TelegramEmulator
-from bot.emulator.errors import DropConnection
-from bot.emulator.methods import Call
-from bot.emulator.server import decode_param
+from tools.emulator import ApiError, TelegramEmulator
+from tools.emulator.errors import DropConnection
+from tools.emulator.methods import Call
+from tools.emulator.server import decode_param
 
 if TYPE_CHECKING:
-    from bot.emulator.world import BotAccount
+    from tools.emulator.world import BotAccount
 
 
 class EmulatorSession(BaseSession):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator.world import StoredMessage
+from tools.emulator.world import StoredMessage
 from bot.render.html import MESSAGE_LIMIT, html_problems, telegram_length
 
 

@@ -21,9 +21,9 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import create_bot, create_dispatcher
-from bot.config import Settings
-from bot.emulator import (
+from bot.app.dispatcher import create_bot, create_dispatcher
+from bot.domain.settings import Settings
+from tools.emulator import (
     CallbackAnswer,
     EmulatorConfig,
     EmulatorEvent,
@@ -35,9 +35,9 @@ from bot.emulator import (
     TelegramEmulator,
     User,
 )
-from bot.emulator.world import Chat
-from bot.fsm import CompactMemoryStorage
-from bot.storage.db import upgrade_sync
+from tools.emulator.world import Chat
+from bot.app.fsm import CompactMemoryStorage
+from bot.storage.engine import upgrade_sync
 
 
 def make_settings(database_url: str = "sqlite+aiosqlite:///:memory:") -> Settings:

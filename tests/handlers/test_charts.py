@@ -8,10 +8,10 @@ import pytest
 from aiogram import Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.charts.draw import render
-from bot.charts.service import ChartService
-from bot.charts.spec import CAPTION_LIMIT, ChartSpec
-from bot.emulator.world import StoredMessage
+from bot.features.charts.draw import render
+from bot.features.charts.service import ChartService
+from bot.features.charts.spec import CAPTION_LIMIT, ChartSpec
+from tools.emulator.world import StoredMessage
 from bot.render.html import html_problems, telegram_length
 from tests.factories import store_documents, timeline_documents
 from tests.handlers.answers import assert_valid, plain

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from aiogram import Dispatcher
 
-from bot.chat import readable, run_chat
-from bot.emulator import EmulatorConfig
+from tools.chat import readable, run_chat
+from tools.emulator import EmulatorConfig
 from tests.handlers.harness import make_settings
 
 

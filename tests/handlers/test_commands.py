@@ -9,8 +9,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import set_bot_commands
-from bot.emulator import MemberStatus
+from bot.app.commands import set_bot_commands
+from tools.emulator import MemberStatus
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver
 

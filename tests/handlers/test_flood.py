@@ -7,9 +7,9 @@ import asyncio
 
 from aiogram import Bot
 
-from bot.emulator import FaultKind
-from bot.outgoing import OverallSendLimit
-from bot.ratelimit import OutgoingLimiter
+from tools.emulator import FaultKind
+from bot.features.sending.answers import OverallSendLimit
+from bot.features.sending.limiter import OutgoingLimiter
 from tests.handlers.harness import BotDriver
 
 

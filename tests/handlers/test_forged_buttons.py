@@ -11,7 +11,7 @@ import typing
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from bot.emulator.world import StoredMessage
+from tools.emulator.world import StoredMessage
 from handlers import feature_routers
 from tests.handlers.harness import BotDriver
 

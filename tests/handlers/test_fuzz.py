@@ -1,5 +1,5 @@
 """Hostile updates through the dispatcher end without an unhandled exception (the full
-run of 10,000: `python -m bot.emulator.fuzz`)."""
+run of 10,000: `python -m tools.emulator.fuzz`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator.fuzz import fuzz
+from tools.emulator.fuzz import fuzz
 from tests.handlers.harness import BotDriver
 
 

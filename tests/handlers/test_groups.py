@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import MemberStatus
-from bot.emulator.world import Chat
+from tools.emulator import MemberStatus
+from tools.emulator.world import Chat
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fsm import CompactMemoryStorage
+from bot.app.fsm import CompactMemoryStorage
 from tests.handlers.harness import BotDriver
 
 USERS = 300

@@ -14,8 +14,8 @@ from aiogram import Bot
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
-from bot.app import GatedDispatcher
-from bot.fsm import HoldUpdates, RedisGate
+from bot.app.dispatcher import GatedDispatcher
+from bot.app.fsm import HoldUpdates, RedisGate
 from tests.handlers.harness import BotDriver
 from tests.relay import Relay
 

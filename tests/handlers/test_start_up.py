@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.app import create_bot
-from bot.emulator import FaultKind, TelegramEmulator
-from bot.i18n import create_i18n
-from bot.runner import start_up
+from bot.app.dispatcher import create_bot
+from tools.emulator import FaultKind, TelegramEmulator
+from bot.render.i18n import create_i18n
+from bot.app.runner import start_up
 from tests.handlers.harness import close_bot
 from tests.relay import Relay
 

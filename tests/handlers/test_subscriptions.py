@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
-from bot.config import Settings
-from bot.emulator.world import Chat, StoredMessage
+from bot.domain.settings import Settings
+from tools.emulator.world import Chat, StoredMessage
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver, make_settings
@@ -282,9 +282,9 @@ async def test_an_added_document_reaches_the_next_digest(driver: BotDriver) -> N
 
 async def test_one_tap_under_a_digest(driver: BotDriver) -> None:
     """The buttons under a digest: settings below it, or the end of the digests."""
-    from bot.digests.fanout import FanoutConfig
-    from bot.digests.scheduler import create_fanout
-    from bot.i18n import create_i18n
+    from bot.features.digests.fanout import FanoutConfig
+    from bot.features.digests.scheduler import create_fanout
+    from bot.render.i18n import create_i18n
 
     await driver.send("/subscribe all daily", **at(LONG_AGO))
     factory = driver.dispatcher.workflow_data["session_factory"]

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.emulator import StoredMessage, User
+from tools.emulator import StoredMessage, User
 from tests.handlers.answers import assert_valid, plain
 from tests.handlers.harness import BotDriver
 

@@ -12,7 +12,7 @@ from aiogram import Bot
 import bot.pipeline.ingest
 import handlers.documents
 from bot import DOCUMENTS_DIR
-from bot.config import Settings
+from bot.domain.settings import Settings
 from handlers.uploads import UploadLimits
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver, make_settings

@@ -17,9 +17,9 @@ from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import PROJECT_ROOT
-from bot.config import Settings
-from bot.emulator import TelegramEmulator
-from bot.webhook import HEALTH_PATH, SECRET_HEADER, create_webhook_app, register_webhook
+from bot.domain.settings import Settings
+from tools.emulator import TelegramEmulator
+from bot.app.webhook import HEALTH_PATH, SECRET_HEADER, create_webhook_app, register_webhook
 from tests.handlers.harness import BotDriver
 from tests.stores import PostgresStores, database_url_from_env, redis_url_from_env
 

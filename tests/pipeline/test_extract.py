@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.domain import PeriodKind, Status, Topic
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.gazetteer import load_gazetteer
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.documents import DocumentError, parse_document
 from bot.pipeline.ingest import analyse
 

@@ -15,10 +15,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Fact, Topic
-from bot.gazetteer import load_gazetteer
-from bot.search import match_facts, parse_query, words_of
+from bot.pipeline.gazetteer import load_gazetteer
+from bot.pipeline.search_terms import match_facts, parse_query, words_of
 from bot.storage import fulltext
-from bot.storage.db import create_engine, create_session_factory, migrate
+from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FactSearch
 from bot.storage.repositories import DocumentRepository, FactRepository
 from tests.factories import Document, make_fact, make_meta, store_documents

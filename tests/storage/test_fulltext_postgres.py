@@ -13,9 +13,9 @@ from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
 from bot.pipeline.ingest import ingest_paths
-from bot.search import KAZAKH_FIELDS, SearchQuery, Term
+from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term
 from bot.storage import fulltext
-from bot.storage.db import alembic_config, create_engine, create_session_factory, migrate
+from bot.storage.engine import alembic_config, create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FactSearch
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
 from tests.stores import PostgresStores, SqliteStores

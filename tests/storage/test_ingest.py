@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import DOCUMENTS_DIR
 from bot.domain import Topic
 from bot.pipeline import ingest
-from bot.pipeline.cli import run_facts, run_ingest
+from bot.app.cli.ingest import run_facts, run_ingest
 from bot.pipeline.ingest import Outcome, ingest_paths
 from bot.storage.repositories import DocumentRepository, FactRepository
 

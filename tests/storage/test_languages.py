@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.db import store_of
+from bot.storage.engine import store_of
 from bot.storage.languages import (
     NO_CHOICE,
     MemoryLanguageCache,

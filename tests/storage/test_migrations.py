@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from bot import PROJECT_ROOT
-from bot.storage.db import alembic_config, create_engine, migrate
+from bot.storage.engine import alembic_config, create_engine, migrate
 from bot.storage.models import Base
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.digests.schedule import Frequency, Schedule, zone_for
+from bot.domain.schedule import Frequency, Schedule, zone_for
 from bot.domain import Topic
 from bot.storage.models import SubscriptionRecord
 from bot.storage.subscriptions import (

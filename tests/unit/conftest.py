@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager
 import pytest
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import create_i18n
+from bot.render.i18n import create_i18n
 
 
 @pytest.fixture(scope="session")

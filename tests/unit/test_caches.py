@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Topic
-from bot.i18n import ChatLanguageMiddleware, create_i18n
-from bot.query import FactQueries, store_of
-from bot.views import RenderedCache
+from bot.render.i18n import ChatLanguageMiddleware, create_i18n
+from bot.queries.facts import FactQueries, store_of
+from bot.render.views import RenderedCache
 from tests.factories import (
     Document,
     make_fact,
@@ -86,7 +86,7 @@ async def test_the_store_version_names_the_store_and_follows_an_ingest(
         assert first.startswith(store_of(session) + "|")
         await store_documents(session_factory, [Document(make_meta("new.txt"), [make_fact()])])
         assert await queries.version() == first  # trusted for a moment
-        monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
+        monkeypatch.setattr("bot.queries.facts.VERSION_TTL", 0.0)
         assert await queries.version() != first
 
 
@@ -103,7 +103,7 @@ async def test_headlines_are_kept_until_the_store_changes(
         # Within the version's moment the kept headlines answer …
         assert await queries.headlines([Topic.INVESTMENTS], 5) == before
         # … and once the store's version has moved on, the new figure leads.
-        monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
+        monkeypatch.setattr("bot.queries.facts.VERSION_TTL", 0.0)
         after = await queries.headlines([Topic.INVESTMENTS], 5)
     assert after[0].subject == "Новый завод" and after != before
 
@@ -111,7 +111,7 @@ async def test_headlines_are_kept_until_the_store_changes(
 async def test_the_store_version_follows_every_kind_of_change(
     session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.query.VERSION_TTL", 0.0)
+    monkeypatch.setattr("bot.queries.facts.VERSION_TTL", 0.0)
     documents = sample_documents()
     await store_documents(session_factory, documents)
     async with session_factory() as session:

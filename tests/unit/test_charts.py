@@ -14,9 +14,9 @@ from decimal import Decimal
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.charts import ChartKind
-from bot.charts.service import ChartKey, ChartService
-from bot.charts.spec import (
+from bot.domain.charts import ChartKind
+from bot.features.charts.service import ChartKey, ChartService
+from bot.features.charts.spec import (
     CAPTION_LIMIT,
     Bar,
     BarChart,
@@ -33,7 +33,7 @@ from bot.charts.spec import (
     zones_chart,
 )
 from bot.domain import DatePrecision, ExtractedFact, Fact, Period, PeriodKind, Status, Topic
-from bot.query import group_by_subject
+from bot.queries.facts import group_by_subject
 from bot.render.html import html_problems, telegram_length, visible_text
 from tests.factories import (
     Document,
@@ -93,7 +93,7 @@ def airport_cargo(value: int, status: Status, by: int | None = None) -> Extracte
 
 
 def render(chart: ChartSpec) -> bytes:
-    from bot.charts.draw import render as draw
+    from bot.features.charts.draw import render as draw
 
     return draw(chart)
 
@@ -270,7 +270,7 @@ def test_no_text_is_clipped(language: str) -> None:
     """Every label, tick, legend entry and footer lies inside the picture, long names too."""
     from matplotlib.text import Text
 
-    from bot.charts.draw import build_figure, drawing
+    from bot.features.charts.draw import build_figure, drawing
 
     long_name = "ТОО «Карагандинский завод металлоконструкций и строительных материалов»"
     long = [
@@ -336,9 +336,9 @@ def test_drawing_uses_agg_without_pyplot(language: str) -> None:
 def test_the_bot_starts_without_matplotlib() -> None:
     code = (
         "import sys\n"
-        "from bot.app import create_dispatcher\n"
-        "from bot.config import Settings\n"
-        "import bot.charts.service, bot.charts.replies, handlers.charts, handlers.export\n"
+        "from bot.app.dispatcher import create_dispatcher\n"
+        "from bot.domain.settings import Settings\n"
+        "import bot.features.charts.service, bot.features.charts.replies, handlers.charts, handlers.export\n"
         "create_dispatcher(Settings(_env_file=None), None)\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported at start'\n"
     )

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from bot.__main__ import main
-from bot.charts.cli import run_charts
+from bot.app.cli.charts import run_charts
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TOPIC_CHARTS = ("investments", "zones", "cargo")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.digests.request import RequestError, SubscriptionRequest, parse_request
-from bot.digests.schedule import (
+from bot.features.digests.request import RequestError, SubscriptionRequest, parse_request
+from bot.domain.schedule import (
     Frequency,
     Schedule,
     due_period,
@@ -34,7 +34,7 @@ def test_almaty_is_utc_plus_five_since_march_2024() -> None:
 
 
 def test_outdated_zone_data_falls_back_to_plus_five(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.digests.schedule as schedule
+    import bot.domain.schedule as schedule
 
     monkeypatch.setattr(schedule, "ZoneInfo", lambda name: timezone(timedelta(hours=6)))
     zone = schedule.zone_for("Asia/Almaty")

@@ -26,12 +26,12 @@ from aiogram.types import (
     InputTextMessageContent,
 )
 
-from bot.emulator import (
+from tools.emulator import (
     MemberStatus,
     RateLimits,
     TelegramEmulator,
 )
-from bot.emulator.html import HtmlParseError, parse_html
+from tools.emulator.html import HtmlParseError, parse_html
 from tests.handlers import harness
 from tests.handlers.harness import BotDriver
 

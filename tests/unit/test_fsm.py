@@ -10,7 +10,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
 
-from bot.fsm import KEY_PREFIX, FsmBackend, create_fsm_backend
+from bot.app.fsm import KEY_PREFIX, FsmBackend, create_fsm_backend
 
 
 def test_without_redis_the_state_stays_in_the_process() -> None:

@@ -14,10 +14,10 @@ from aiogram.methods import (
     SendPhoto,
 )
 
-from bot.app import create_bot
-from bot.emulator import EmulatorConfig, RateLimits, TelegramEmulator
-from bot.outgoing import OverallSendLimit, counts
-from bot.ratelimit import OutgoingLimiter, SendLimits
+from bot.app.dispatcher import create_bot
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
+from bot.features.sending.answers import OverallSendLimit, counts
+from bot.features.sending.limiter import OutgoingLimiter, SendLimits
 
 RATE = 10
 EACH = 15  # answers, and as many digest messages, at once: three seconds' worth

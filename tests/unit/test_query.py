@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import MAIN_TOPICS, Fact, Topic
-from bot.query import FactQueries, subject_key
+from bot.queries.facts import FactQueries, subject_key
 from bot.storage.repositories import DocumentRepository, FactRepository
 from tests.factories import (
     Document,
@@ -136,7 +136,7 @@ async def test_headlines_are_what_the_topic_answers_lead_with(
     monkeypatch: pytest.MonkeyPatch,
     window: int,
 ) -> None:
-    monkeypatch.setattr("bot.query.HEADLINE_WINDOW", window)
+    monkeypatch.setattr("bot.queries.facts.HEADLINE_WINDOW", window)
     await store_documents(session_factory, many_documents(40))
     async with session_factory() as session:
         queries = FactQueries(FactRepository(session), DocumentRepository(session))
@@ -163,8 +163,8 @@ async def test_headlines_of_a_small_store_read_every_document(queries: FactQueri
 async def test_headlines_look_no_further_than_the_newest_documents(
     session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.query.HEADLINE_WINDOW", 2)
-    monkeypatch.setattr("bot.query.HEADLINE_DOCUMENTS", 8)
+    monkeypatch.setattr("bot.queries.facts.HEADLINE_WINDOW", 2)
+    monkeypatch.setattr("bot.queries.facts.HEADLINE_DOCUMENTS", 8)
     documents = many_documents(30)
     await store_documents(session_factory, documents)
     newest = {d.meta.file_name for d in documents[20:28]}  # the two undated ones come last

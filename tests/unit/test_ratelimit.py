@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import random
 
-from bot.ratelimit import OutgoingLimiter, ScaledClock, SendLimits
+from bot.features.sending.limiter import OutgoingLimiter, ScaledClock, SendLimits
 
 Span = tuple[float, float]  # (left, answered) in clock seconds
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain import DatePrecision, Fact, Period, PeriodKind, Status, Topic
-from bot.metrics import Metric
-from bot.query import SourceSummary, group_by_subject
+from bot.domain.metrics import Metric
+from bot.queries.facts import SourceSummary, group_by_subject
 from bot.render.facts import (
     fact_html,
     render_card,

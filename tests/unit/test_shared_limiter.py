@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.ratelimit import OutgoingLimiter, SendLimits
-from bot.shared_limiter import SharedOutgoingLimiter, create_limiter
+from bot.features.sending.limiter import OutgoingLimiter, SendLimits
+from bot.features.sending.shared import SharedOutgoingLimiter, create_limiter
 
 RATE = 40
 

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from bot.storage.db import create_engine
+from bot.storage.engine import create_engine
 from bot.storage.models import Base
 
 config = context.config

@@ -1,0 +1,112 @@
+"""Running the bot on Telegram: long polling, or a webhook server when WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramServerError
+from aiogram.utils.i18n import I18n
+
+from bot.app.dispatcher import create_bot, create_dispatcher
+from bot.app.commands import set_bot_commands
+from bot.domain.settings import Settings
+from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
+from bot.app.fsm import HoldUpdates
+from bot.features.sending.answers import OverallSendLimit
+from bot.features.sending.shared import create_limiter
+from bot.storage.engine import create_engine, create_session_factory, migrate
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Telegram (or the proxy before it) not answering, or answering 5xx: worth waiting for.
+UNREACHABLE = (TelegramNetworkError, TelegramServerError, ClientDecodeError)
+FIRST_WAIT = 1.0
+LONGEST_WAIT = 30.0
+
+
+async def when_reachable(
+    what: str,
+    call: Callable[[], Awaitable[T]],
+    *,
+    first_wait: float = FIRST_WAIT,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """`call()`, tried again with growing waits while Telegram cannot be reached, as
+    aiogram's polling does once it runs: a start during a short outage then only waits."""
+    wait = first_wait
+    while True:
+        try:
+            return await call()
+        except UNREACHABLE as error:
+            log.warning("%s: Telegram unreachable (%s), trying again in %.0f s", what, error, wait)
+        await sleep(wait)
+        wait = min(wait * 2, LONGEST_WAIT)
+
+
+async def start_up(
+    bot: Bot,
+    i18n: I18n,
+    *,
+    first_wait: float = FIRST_WAIT,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """What the bot asks of Telegram before it takes updates: who it is, and its commands."""
+    await when_reachable("getMe", bot.me, first_wait=first_wait, sleep=sleep)
+    await when_reachable(
+        "setMyCommands", lambda: set_bot_commands(bot, i18n), first_wait=first_wait, sleep=sleep
+    )
+
+
+async def run_bot(settings: Settings) -> int:
+    if settings.bot_token is None:
+        print(
+            "BOT_TOKEN is not set: put it in .env or the environment (see .env.example), "
+            "or try the bot offline with `make chat`."
+        )
+        return 1
+    if settings.webhook_url and settings.webhook_secret is None:
+        print(
+            "WEBHOOK_URL is set without WEBHOOK_SECRET: webhook mode needs both (see .env.example)."
+        )
+        return 1
+    await migrate(settings.database_url)
+    engine = create_engine(settings.database_url)
+    token = settings.bot_token.get_secret_value()
+    # One overall send rate for the answers and the digests (across replicas with Redis).
+    limiter = create_limiter(token, settings.redis_url, send_limits(settings))
+    bot = create_bot(token, settings.telegram_api_url)
+    bot.session.middleware(OverallSendLimit(limiter))
+    # The fan-out takes its slots itself, on a bot of its own.
+    digest_bot = create_bot(token, settings.telegram_api_url)
+    session_factory = create_session_factory(engine)
+    dispatcher = create_dispatcher(settings, session_factory)
+    if dispatcher.gate is not None:
+        # While Redis is down no updates are taken: Telegram keeps them.
+        bot.session.middleware(HoldUpdates(dispatcher.gate))
+    fanout = create_fanout(
+        digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
+    )
+    digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
+    try:
+        await start_up(bot, dispatcher["i18n"])
+        if settings.webhook_url:
+            from bot.app.webhook import serve_webhook
+
+            await serve_webhook(dispatcher, bot, settings)
+        else:
+            await dispatcher.start_polling(bot)
+    finally:
+        # The fan-out finishes the messages in flight and hands back the rest.
+        digests.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await digests
+        await bot.session.close()
+        await digest_bot.session.close()
+        await engine.dispose()
+    return 0

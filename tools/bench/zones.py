@@ -1,0 +1,116 @@
+"""The cost of answering /zones, against bare aiogram handlers on the same harness.
+
+Everything runs in this process on one Bot API emulator and one `Bot`: an update is
+made by the emulator and fed through `Dispatcher.feed_update`, and the answer goes
+over HTTP to the emulator. Two baselines, each a dispatcher with no middleware and
+one handler:
+
+- echo: sends the user's text back ("/zones", six characters);
+- same answer: sends the very HTML the bot answers /zones with, prepared in advance.
+
+Sending a 3–4 KB HTML message costs the emulator (and Telegram) more than six
+characters do, whatever a bot does before it, so the ratio to the echo mostly
+measures message size; the ratio to the same answer is what the bot itself adds:
+middlewares, the store, the query layer, rendering and the keyboard. The target
+applies to that one; both are printed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.app.dispatcher import create_bot, create_dispatcher
+from tools.bench import Figure
+from bot.domain.settings import Settings
+from tools.emulator import TelegramEmulator, User
+from bot.pipeline.ingest import ingest_paths
+from bot.storage.engine import create_engine, create_session_factory, migrate
+
+WARMUP = 20
+ROUNDS = 200
+
+
+def echo_dispatcher() -> Dispatcher:
+    router = Router(name="echo")
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+def fixed_answer_dispatcher(text: str, markup: InlineKeyboardMarkup | None) -> Dispatcher:
+    router = Router(name="fixed")
+
+    @router.message()
+    async def answer(message: Message) -> None:
+        await message.answer(text, reply_markup=markup)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+async def _answer(
+    emulator: TelegramEmulator, bot: Bot, dispatcher: Dispatcher, user: User, text: str
+) -> float:
+    update = emulator.send_message(user, text)
+    assert update is not None
+    started = time.perf_counter()
+    await dispatcher.feed_update(bot, update)
+    return time.perf_counter() - started
+
+
+async def run() -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        await migrate(url)
+        engine = create_engine(url)
+        try:
+            factory = create_session_factory(engine)
+            await ingest_paths(factory)
+            settings = Settings(_env_file=None, bot_token=None, database_url=url)  # type: ignore[call-arg]
+            bot_dispatcher = create_dispatcher(settings, factory)
+            echo = echo_dispatcher()
+            async with TelegramEmulator() as emulator:
+                bot = create_bot(emulator.token, api_url=emulator.base_url)
+                try:
+                    user = emulator.create_user("Bench", language_code="ru")
+                    await _answer(emulator, bot, bot_dispatcher, user, "/zones")
+                    reply = emulator.last_sent(user)
+                    assert reply.content.startswith("🏭"), reply.content[:80]
+                    same = fixed_answer_dispatcher(
+                        reply.html or "", InlineKeyboardMarkup.model_validate(reply.reply_markup)
+                    )
+                    sides: dict[str, tuple[Dispatcher, list[float]]] = {
+                        "zones": (bot_dispatcher, []),
+                        "echo": (echo, []),
+                        "same": (same, []),
+                    }
+                    # Interleaved, so drifts of the machine touch every side alike.
+                    for round_ in range(WARMUP + ROUNDS):
+                        for dispatcher, times in sides.values():
+                            took = await _answer(emulator, bot, dispatcher, user, "/zones")
+                            if round_ >= WARMUP:
+                                times.append(took)
+                finally:
+                    await bot.session.close()
+        finally:
+            await engine.dispose()
+    zones, echo_, same_ = (statistics.median(times) * 1000 for _, times in sides.values())
+    return [
+        Figure("zones_answer_median", zones, "ms", "for information"),
+        Figure("echo_answer_median", echo_, "ms", "for information"),
+        Figure("same_answer_median", same_, "ms", "for information"),
+        Figure("zones_vs_echo", zones / echo_, "x", "for information: mostly message size"),
+        Figure("zones_vs_same_answer", zones / same_, "x", "<= 1.5x"),
+    ]
