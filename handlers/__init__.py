@@ -10,6 +10,7 @@ def feature_routers() -> list[Router]:
         buttons,
         charts,
         documents,
+        errors,
         export,
         fallback,
         groups,
@@ -40,4 +41,5 @@ def feature_routers() -> list[Router]:
         buttons.router,
         groups.router,
         fallback.router,
+        errors.router,
     ]

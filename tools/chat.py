@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import logging
 import sys
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path, PurePath
 from typing import Any, TextIO
 
 from aiogram import BaseMiddleware, Dispatcher
@@ -28,12 +30,12 @@ from tools.emulator import (
     TelegramEmulator,
 )
 from tools.emulator.terminal import render_message
-from tools.emulator.world import Chat
+from tools.emulator.world import Chat, StoredFile
 
 HELP = """\
 Type a message or a /command and the bot answers as in Telegram.
-  <number>        press that button of the last message with buttons
-                  (right after an inline query: post that result)
+  <number>        press that button of the keyboard shown (else it is sent as text;
+                  right after an inline query: post that result)
   @<words>        inline query, as `@bot <words>` in any chat
   :lang kk|ru     your Telegram language (the bot's /lang choice still wins)
   :group          switch to a group chat where you are an administrator
@@ -95,7 +97,37 @@ class LineReader:
 
         threading.Thread(target=work, name="chat-input", daemon=True).start()
         line = await future
-        return line.rstrip("\r\n") if line is not None else None
+        return readable(line.rstrip("\r\n")) if line is not None else None
+
+
+def readable(line: str) -> str:
+    """A line as the person typed or pasted it, whatever the terminal handed over: UTF-16
+    surrogate pairs (some consoles split emoji so) joined, bytes the terminal's encoding
+    could not decode (surrogate escapes) read as UTF-8, anything left replaced. Lone
+    surrogates would otherwise fail every request that carries the text."""
+    out: list[str] = []
+    raw = bytearray()
+    index = 0
+    while index < len(line):
+        char = line[index]
+        code = ord(char)
+        following = ord(line[index + 1]) if index + 1 < len(line) else 0
+        if 0xDC80 <= code <= 0xDCFF:
+            raw.append(code - 0xDC00)  # one byte the terminal could not decode
+            index += 1
+            continue
+        if raw:
+            out.append(raw.decode("utf-8", "replace"))
+            raw.clear()
+        if 0xD800 <= code <= 0xDBFF and 0xDC00 <= following <= 0xDFFF:
+            out.append(chr(0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00)))
+            index += 2
+            continue
+        out.append("\ufffd" if 0xD800 <= code <= 0xDFFF else char)
+        index += 1
+    if raw:
+        out.append(raw.decode("utf-8", "replace"))
+    return "".join(out)
 
 
 def _resolve(future: asyncio.Future[str | None], line: str | None) -> None:
@@ -122,8 +154,11 @@ class ChatSession:
         color: bool,
         reply_timeout: float,
         update_types: set[str],
+        files_dir: Path | None = None,
     ) -> None:
         self.emulator = emulator
+        # Photos and files the bot sends are saved here, and their paths printed.
+        self.files_dir = files_dir or Path(tempfile.gettempdir()) / "karaganda-chat"
         self.handled = handled
         self.out = out
         self.color = color
@@ -166,10 +201,22 @@ class ChatSession:
         indent = " " * (len(label) + 2)
         for line in lines[1:]:
             self.say((indent + line) if line else "")
+        for kind, stored in (("photo", message.photo), ("file", message.document)):
+            if stored is not None:
+                self.say(f"{indent}({kind} saved: {self._save(stored)})")
         if message.buttons:
             self.keyboards[message.chat.id] = message
-        elif self.keyboards.get(message.chat.id) is message:
-            del self.keyboards[message.chat.id]
+        elif self.keyboards.get(message.chat.id) is message or not label.endswith(")"):
+            # An edit that took the buttons away, or a newer message: no keyboard is shown.
+            self.keyboards.pop(message.chat.id, None)
+
+    def _save(self, stored: StoredFile) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        suffix = ".png" if stored.mime_type == "image/png" or stored.file_name is None else ""
+        name = PurePath(stored.file_name or stored.file_id).name + suffix
+        path = self.files_dir / name
+        path.write_bytes(stored.content)
+        return path
 
     def _print_inline(self, answer: InlineAnswer) -> None:
         self.inline = answer if answer.results else None
@@ -205,7 +252,7 @@ class ChatSession:
             self.say(f"unknown command {text}; :help lists them")
         elif text.isdigit() and inline is not None:
             await self._post_inline(inline, int(text))
-        elif text.isdigit():
+        elif text.isdigit() and self.chat.id in self.keyboards:
             await self._press(int(text))
         elif text.startswith("@"):
             await self._inline_query(text[1:].strip())
@@ -245,7 +292,11 @@ class ChatSession:
         elif button.kind == "url":
             self.say(f"(opens {button.value})")
         elif button.kind.startswith("switch_inline_query"):
-            query = button.value if isinstance(button.value, str) else ""
+            # A share button carries its query as text, or in an object (chosen chat).
+            value = button.value
+            query = value if isinstance(value, str) else ""
+            if isinstance(value, dict):
+                query = str(value.get("query") or "")
             await self._inline_query(query)
         else:
             self.say(f"(a {button.kind} button: not emulated)")
@@ -309,6 +360,7 @@ async def run_chat(
     dispatcher: Dispatcher | None = None,
     reply_timeout: float = 10.0,
     config: EmulatorConfig | None = None,
+    files_dir: Path | None = None,
 ) -> int:
     """Runs the chat until `:quit` or the end of input.
 
@@ -318,7 +370,7 @@ async def run_chat(
     stdin = sys.stdin if stdin is None else stdin
     out = sys.stdout if stdout is None else stdout
     with _quiet_logs():
-        return await _chat(settings, stdin, out, dispatcher, reply_timeout, config)
+        return await _chat(settings, stdin, out, dispatcher, reply_timeout, config, files_dir)
 
 
 async def _chat(
@@ -328,6 +380,7 @@ async def _chat(
     dispatcher: Dispatcher | None,
     reply_timeout: float,
     config: EmulatorConfig | None,
+    files_dir: Path | None,
 ) -> int:
     # Imported here, under quiet logs: Alembic logs its plugin set-up at import.
     from bot.storage.engine import create_engine, create_session_factory, migrate
@@ -359,6 +412,7 @@ async def _chat(
             color=_isatty(out),
             reply_timeout=reply_timeout,
             update_types=set(dispatcher.resolve_used_update_types()),
+            files_dir=files_dir,
         )
         code = await _converse(session, LineReader(stdin, "you> "))
     session.say("bye")

@@ -9,9 +9,11 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.settings import Settings
+from bot.app.fsm import RedisGate
 from bot.app.middlewares import DbSessionMiddleware
 from bot.storage.languages import create_language_cache
 
@@ -26,11 +28,26 @@ def create_bot(token: str, api_url: str | None = None, **session_kwargs: Any) ->
     )
 
 
+class GatedDispatcher(Dispatcher):
+    """A dispatcher whose updates wait while the shared state (Redis) is down, instead of
+    failing; see `bot.app.fsm.RedisGate`. Without a gate it is aiogram's dispatcher."""
+
+    gate: RedisGate | None = None
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        gate = self.gate
+        if gate is None:
+            return await super().feed_update(bot, update, **kwargs)
+        return await gate.run(
+            lambda: super(GatedDispatcher, self).feed_update(bot, update, **kwargs)
+        )
+
+
 def create_dispatcher(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
     **workflow_data: Any,
-) -> Dispatcher:
+) -> GatedDispatcher:
     """The dispatcher with its middlewares and every feature router; with REDIS_URL its
     FSM state and event isolation live in Redis, shared by every replica."""
     from bot.features.charts.service import ChartService
@@ -41,13 +58,14 @@ def create_dispatcher(
     # One chart cache for the process; tests may pass their own.
     workflow_data.setdefault("charts", ChartService())
     fsm = create_fsm_backend(settings.redis_url)
-    dispatcher = Dispatcher(
+    dispatcher = GatedDispatcher(
         storage=fsm.storage,
         events_isolation=fsm.isolation,
         settings=settings,
         session_factory=session_factory,
         **workflow_data,
     )
+    dispatcher.gate = fsm.gate
     # Every update asks for its chat's language first; the answers are kept (in Redis
     # with REDIS_URL, so that every replica sees a choice at once).
     languages = create_language_cache(settings.redis_url, single_process=not settings.webhook_url)

@@ -5,17 +5,63 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramServerError
+from aiogram.utils.i18n import I18n
 
 from bot.app.dispatcher import create_bot, create_dispatcher
 from bot.app.commands import set_bot_commands
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
 from bot.features.feeds.schedule import start_fetching
+from bot.app.fsm import HoldUpdates
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
 from bot.storage.engine import create_engine, create_session_factory, migrate
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Telegram (or the proxy before it) not answering, or answering 5xx: worth waiting for.
+UNREACHABLE = (TelegramNetworkError, TelegramServerError, ClientDecodeError)
+FIRST_WAIT = 1.0
+LONGEST_WAIT = 30.0
+
+
+async def when_reachable(
+    what: str,
+    call: Callable[[], Awaitable[T]],
+    *,
+    first_wait: float = FIRST_WAIT,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """`call()`, tried again with growing waits while Telegram cannot be reached, as
+    aiogram's polling does once it runs: a start during a short outage then only waits."""
+    wait = first_wait
+    while True:
+        try:
+            return await call()
+        except UNREACHABLE as error:
+            log.warning("%s: Telegram unreachable (%s), trying again in %.0f s", what, error, wait)
+        await sleep(wait)
+        wait = min(wait * 2, LONGEST_WAIT)
+
+
+async def start_up(
+    bot: Bot,
+    i18n: I18n,
+    *,
+    first_wait: float = FIRST_WAIT,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """What the bot asks of Telegram before it takes updates: who it is, and its commands."""
+    await when_reachable("getMe", bot.me, first_wait=first_wait, sleep=sleep)
+    await when_reachable(
+        "setMyCommands", lambda: set_bot_commands(bot, i18n), first_wait=first_wait, sleep=sleep
+    )
 
 
 async def run_bot(settings: Settings) -> int:
@@ -41,13 +87,16 @@ async def run_bot(settings: Settings) -> int:
     digest_bot = create_bot(token, settings.telegram_api_url)
     session_factory = create_session_factory(engine)
     dispatcher = create_dispatcher(settings, session_factory)
+    if dispatcher.gate is not None:
+        # While Redis is down no updates are taken: Telegram keeps them.
+        bot.session.middleware(HoldUpdates(dispatcher.gate))
     fanout = create_fanout(
         digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
     digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
     fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
     try:
-        await set_bot_commands(bot, dispatcher["i18n"])
+        await start_up(bot, dispatcher["i18n"])
         if settings.webhook_url:
             from bot.app.webhook import serve_webhook
 

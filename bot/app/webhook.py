@@ -9,6 +9,8 @@ not matter which replica gets an update.
   answered 401 before it reaches the dispatcher.
 - Each replica registers the webhook at start (idempotent, and a changed secret takes
   effect), and none removes it at shutdown: the others are still serving.
+- A request with the right secret but a body that is not an update (broken JSON, or JSON
+  of another shape) is answered 400: a retry would not mend it.
 - An update is handled before the request is answered. A replica that dies mid-update
   then leaves Telegram without an answer, and Telegram delivers the update again (to
   whichever replica), rather than the update being lost in a background task.
@@ -18,12 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
+from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.domain.settings import Settings
 
@@ -33,12 +39,26 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 
 
+class UpdateRequestHandler(SimpleRequestHandler):
+    """aiogram's handler, with a body that is not an update answered 400 instead of 500."""
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        try:
+            update: Any = await request.json(loads=bot.session.json_loads)
+            parsed = Update.model_validate(update, context={"bot": bot})
+        except (json.JSONDecodeError, UnicodeDecodeError, ValidationError, TypeError) as error:
+            log.warning("webhook: a request body that is not an update: %s", type(error).__name__)
+            return web.Response(status=400, text="not an update")
+        result: Any = await self.dispatcher.feed_webhook_update(bot, parsed, **self.data)
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
+
 def create_webhook_app(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
     """The aiohttp application: the webhook at WEBHOOK_URL's path, and a health check."""
     if settings.webhook_secret is None:
         raise ValueError("WEBHOOK_SECRET is required in webhook mode")
     app = web.Application()
-    SimpleRequestHandler(
+    UpdateRequestHandler(
         dispatcher,
         bot,
         handle_in_background=False,
@@ -66,7 +86,9 @@ async def register_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings)
 
 async def serve_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> None:
     """Registers the webhook and serves it until SIGTERM or SIGINT."""
-    await register_webhook(bot, dispatcher, settings)
+    from bot.app.runner import when_reachable
+
+    await when_reachable("setWebhook", lambda: register_webhook(bot, dispatcher, settings))
     runner = web.AppRunner(create_webhook_app(dispatcher, bot, settings), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
         env_file=PROJECT_ROOT / ".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # A validation error names the setting and the rule, never the value: the values
+        # include the token and the webhook secret, and start-up errors reach the logs.
+        hide_input_in_errors=True,
     )
 
     bot_token: SecretStr | None = None

@@ -25,7 +25,7 @@ from aiogram.utils.i18n import ngettext
 from bot.domain import DatePrecision, Fact, Source, Topic
 from bot.render.facts import outlet_name
 from bot.render.format import format_figure, format_period, format_source_date
-from bot.render.html import escape
+from bot.render.html import echo, escape
 from bot.render.labels import metric_label, status_label, subject_name, topic_label
 
 BOM = "\ufeff"
@@ -160,4 +160,4 @@ def nothing_to_export_text() -> str:
 
 
 def unknown_topic_text(asked: str) -> str:
-    return _("I don't know the topic «{topic}».").format(topic=asked)
+    return _("I don't know the topic «{topic}».").format(topic=echo(asked))

@@ -37,7 +37,7 @@ HEADLINE_WINDOW = 16
 HEADLINE_DOCUMENTS = 2_048
 
 # Entity keys go into callback data as they are; anything else is hashed.
-_PLAIN_KEY = re.compile(r"[a-z0-9_]{1,40}")
+_PLAIN_KEY = re.compile(r"[a-z0-9_]{1,32}")  # within keyboards.MAX_KEY
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,16 @@ def link(text: str, url: str | None) -> str:
     return escape(text)
 
 
+# What a user wrote, quoted back in an answer ("I don't know «…»"): enough to recognise.
+ECHO_LIMIT = 64
+
+
+def echo(text: str) -> str:
+    """User text quoted back: one line, at most ECHO_LIMIT characters, with "…" when cut
+    (to be escaped with the rest of the answer)."""
+    return shorten(text, ECHO_LIMIT)
+
+
 def shorten(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a space where one is near, with "…"."""
     text = " ".join(text.split())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain import MAIN_TOPICS, Topic
 from bot.storage.ingest import IngestReport, Outcome
@@ -11,6 +14,12 @@ from bot.render.html import escape, shorten
 from bot.render.labels import TOPIC_EMOJI, topic_label
 
 NAME_LIMIT = 80
+
+
+class UploadChoice(CallbackData, prefix="upload"):
+    """The administrator's answer: replace the stored document of that name, or keep it."""
+
+    replace: bool
 
 
 def ingest_report_text(report: IngestReport) -> str:
@@ -53,3 +62,43 @@ def not_a_text_file_text() -> str:
 
 def too_large_text(limit_kb: int) -> str:
     return escape(_("The document is too large: at most {limit} KB.").format(limit=limit_kb))
+
+
+def replace_question_text(name: str) -> str:
+    return escape(
+        _("«{name}» is already in the store. Replace it with the file you sent?").format(
+            name=shorten(name, NAME_LIMIT)
+        )
+    )
+
+
+def replace_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="🔄 " + _("Replace"), callback_data=UploadChoice(replace=True))
+    builder.button(text="✖️ " + _("Keep the stored one"), callback_data=UploadChoice(replace=False))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def kept_text(name: str) -> str:
+    return escape(
+        _("«{name}» stays as it was in the store.").format(name=shorten(name, NAME_LIMIT))
+    )
+
+
+def too_slow_text(name: str) -> str:
+    return "⚠️ " + escape(
+        _(
+            "«{name}» was not added: reading it took too long. Split it into separate "
+            "articles and send them one by one."
+        ).format(name=shorten(name, NAME_LIMIT))
+    )
+
+
+def utf16_text() -> str:
+    return "⚠️ " + escape(
+        _(
+            "The file is saved in UTF-16. Save it as UTF-8 text (in Notepad: "
+            "«Save as», encoding UTF-8) and send it again."
+        )
+    )

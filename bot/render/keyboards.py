@@ -11,6 +11,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, SwitchInlineQueryChosenChat
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from bot.domain.charts import TOPIC_CHARTS
 from bot.domain import MAIN_TOPICS, Topic
@@ -20,6 +21,11 @@ from bot.render.html import shorten
 from bot.render.labels import entity_name, language_name, topic_button
 
 BUTTON_LIMIT = 60
+# Pages a button may ask for: no answer has this many, and a forged button with a larger
+# number is refused when its data is read, before any handler sees it.
+MAX_PAGE = 9_999
+# Subject keys in callback data: the longest that keeps every button within 64 bytes.
+MAX_KEY = 32
 
 
 class TopicOpen(CallbackData, prefix="topic"):
@@ -28,22 +34,22 @@ class TopicOpen(CallbackData, prefix="topic"):
 
 class FactPage(CallbackData, prefix="page"):
     topic: Topic
-    page: int
+    page: int = Field(ge=0, le=MAX_PAGE)
 
 
 class SubjectCard(CallbackData, prefix="card"):
     """Opens a subject's card as a new message."""
 
     topic: Topic
-    key: str
+    key: str = Field(min_length=1, max_length=MAX_KEY)
 
 
 class CardPage(CallbackData, prefix="cardpage"):
     """Turns the pages of a card in place."""
 
     topic: Topic
-    key: str
-    page: int
+    key: str = Field(min_length=1, max_length=MAX_KEY)
+    page: int = Field(ge=0, le=MAX_PAGE)
 
 
 class ResultsPage(CallbackData, prefix="found"):
@@ -80,7 +86,7 @@ class ChartOpen(CallbackData, prefix="chart"):
 
 
 class SourcePage(CallbackData, prefix="sources"):
-    page: int
+    page: int = Field(ge=0, le=MAX_PAGE)
 
 
 class LanguageChoice(CallbackData, prefix="lang"):

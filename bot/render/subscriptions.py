@@ -13,31 +13,35 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from bot.domain.schedule import DEFAULT_MINUTE, Frequency, Schedule, as_utc, format_time
 from bot.domain import MAIN_TOPICS, Topic
 from bot.render.format import format_date
-from bot.render.html import escape
+from bot.render.html import echo, escape
+from bot.render.keyboards import MAX_PAGE
 from bot.render.labels import topic_button, topic_label
 from bot.storage.subscriptions import Subscription
 
 FORM_HOURS = tuple(range(6, 23))
 ALL_MASK = (1 << len(MAIN_TOPICS)) - 1
+MINUTES_A_DAY = 24 * 60
 
 
 class SubscribeForm(CallbackData, prefix="subf"):
-    topics: int  # bit i: MAIN_TOPICS[i]
+    # A forged value out of these ranges is refused when the data is read.
+    topics: int = Field(ge=0, le=ALL_MASK)  # bit i: MAIN_TOPICS[i]
     frequency: Frequency
-    minute: int
+    minute: int = Field(ge=0, lt=MINUTES_A_DAY)  # of the day, in the digest time zone
     save: bool = False
 
 
 class SubscriptionAction(CallbackData, prefix="subs"):
-    action: str  # "edit", "off"
+    action: str = Field(max_length=8)  # "edit", "off", "show", "stop"
 
 
 class DigestPage(CallbackData, prefix="dpage"):
-    page: int
+    page: int = Field(ge=0, le=MAX_PAGE)
 
 
 def topics_mask(topics: Sequence[Topic]) -> int:
@@ -216,7 +220,7 @@ def request_error_text(word: str) -> str:
         _(
             "I did not understand «{word}». For example: /subscribe all daily, "
             "/subscribe zones,cargo weekly 08:00"
-        ).format(word=word)
+        ).format(word=echo(word))
     )
 
 

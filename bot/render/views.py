@@ -7,6 +7,7 @@ exist (a stale or forged button).
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from bot.render.search import SEARCH_PAGE_SIZE, render_search_page
 from bot.pipeline.search_terms import Filters, parse_query, passes
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Topics whose subjects (zones, the airport, a railway line) each get a card.
 CARD_TOPICS = frozenset({Topic.ZONES, Topic.CARGO})
@@ -321,7 +323,7 @@ def in_private_chat(event: Message | CallbackQuery) -> bool:
 async def show_in_place(callback: CallbackQuery, reply: Reply | None) -> None:
     """Edit the pressed message to `reply`; a stale press gets a polite answer."""
     if reply is None or not isinstance(callback.message, Message):
-        await callback.answer(stale_button_text())
+        await answer_stale(callback)
         return
     try:
         await callback.message.edit_text(reply.text, reply_markup=reply.markup)
@@ -337,7 +339,14 @@ async def show_in_place(callback: CallbackQuery, reply: Reply | None) -> None:
 async def send_from_button(callback: CallbackQuery, reply: Reply | None) -> None:
     """Answer a button press with a new message below the pressed one."""
     if reply is None or not isinstance(callback.message, Message):
-        await callback.answer(stale_button_text())
+        await answer_stale(callback)
         return
     await callback.message.answer(reply.text, reply_markup=reply.markup)
     await callback.answer()
+
+
+async def answer_stale(callback: CallbackQuery) -> None:
+    """A button whose page or subject no longer exists (an old keyboard, or forged data of
+    the right shape): a polite answer, and a line in the log."""
+    log.warning("stale button data %r from user %d", callback.data, callback.from_user.id)
+    await callback.answer(stale_button_text())

@@ -536,6 +536,22 @@ class DeliveryRepository:
         )
         return [_delivery(record) for record in records]
 
+    async def renew(self, token_prefix: str, *, until: datetime) -> int:
+        """A running sender's sign of life: the leases of everything it holds reach
+        `until`. A sender that dies stops renewing, and its claims are free once the
+        short lease runs out."""
+        result = await self._session.execute(
+            update(DeliveryRecord)
+            .where(
+                DeliveryRecord.claimed_by.startswith(token_prefix, autoescape=True),
+                DeliveryRecord.state.in_(
+                    (DeliveryState.PENDING.value, DeliveryState.SENDING.value)
+                ),
+            )
+            .values(lease_until=as_utc(until))
+        )
+        return _rowcount(result)
+
     async def release(self, token_prefix: str) -> int:
         """A sender that stops hands back what it claimed and did not start."""
         result = await self._session.execute(

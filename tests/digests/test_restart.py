@@ -161,3 +161,35 @@ async def test_killed_between_send_and_record_the_message_is_not_sent_again(
     assert by_state[DeliveryState.SENT] == KILLED_SUBSCRIBERS
     assert uncertain == 1
     assert per_chat == Counter(dict.fromkeys(chats, 1))
+
+
+async def test_a_killed_senders_claims_are_taken_within_a_minute(
+    fast_emulator: tuple[TelegramEmulator, ScaledClock],
+    session_factory: Factory,
+    i18n: I18n,
+) -> None:
+    """With the default lease (renewed by a running sender), a sender killed mid-run
+    leaves its claims for at most a minute: another takes them, and the one message in
+    flight at the kill is counted, not sent again."""
+    emulator, clock = fast_emulator
+    count = 200
+    chats = await subscribers(emulator, session_factory, count)
+    counter = SentCounter(emulator)
+    config = FanoutConfig(workers=16, in_flight=8, batch=50, settle=timedelta(0))
+    crashing = in_process_bot(CrashingSession(emulator, after=count // 4))
+    with pytest.raises(BaseExceptionGroup):
+        await make_fanout(crashing, session_factory, i18n, clock, config=config).run(force=True)
+    by_state, _, _ = await states(session_factory)
+    assert by_state[DeliveryState.PENDING] > 0  # claimed by the dead sender, not started
+
+    within_a_minute = datetime.now(UTC) + timedelta(seconds=59)
+    bot = in_process_bot(EmulatorSession(emulator))
+    restart = make_fanout(
+        bot, session_factory, i18n, clock, config=config, now=lambda: within_a_minute
+    )
+    report = await restart.run(force=True)
+    assert report.uncertain == 1
+    assert counter.per_chat == Counter(dict.fromkeys(chats, 1))
+    by_state, _, per_chat = await states(session_factory)
+    assert by_state == Counter({DeliveryState.SENT: count})
+    assert per_chat == Counter(dict.fromkeys(chats, 1))

@@ -18,7 +18,6 @@ from typing import Any, cast
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -37,6 +36,7 @@ from tools.emulator import (
     User,
 )
 from tools.emulator.world import Chat
+from bot.app.fsm import CompactMemoryStorage
 from bot.storage.engine import upgrade_sync
 
 
@@ -293,7 +293,7 @@ def dispatcher(
     saved_data = dict(shared.workflow_data)
     saved_storage = shared.fsm.storage
     shared.workflow_data["session_factory"] = bot_session_factory
-    shared.fsm.storage = MemoryStorage()
+    shared.fsm.storage = CompactMemoryStorage()
     # start_polling keeps asyncio primitives that bind to the first loop that waits on
     # them; every test has its own loop, so each starts with fresh ones.
     shared._running_lock = asyncio.Lock()

@@ -72,6 +72,24 @@ async def test_a_missing_or_wrong_secret_is_refused(
     assert len(driver.emulator.requests) == requests_before  # the bot did nothing
 
 
+@pytest.mark.parametrize("body", ["{not json", '{"update_id": "x"}', "[1, 2]", "\xff\xfe"], ids=str)
+async def test_a_body_that_is_not_an_update_is_a_bad_request(
+    client: TestClient[Any, Any], driver: BotDriver, body: str
+) -> None:
+    response = await client.post(
+        "/telegram/updates",
+        data=body.encode("latin-1"),
+        headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"},
+    )
+    assert response.status == 400
+    # The server still answers updates after it.
+    update = driver.emulator.send_message(driver.user, "/start")
+    ok = await client.post(
+        "/telegram/updates", json=payload(update), headers={SECRET_HEADER: SECRET}
+    )
+    assert ok.status == 200
+
+
 async def test_only_the_webhook_path_takes_updates(
     client: TestClient[Any, Any], driver: BotDriver
 ) -> None:
@@ -95,6 +113,17 @@ def test_webhook_settings_are_checked() -> None:
         Settings(_env_file=None, webhook_secret="has spaces")  # type: ignore[call-arg]
     assert Settings(_env_file=None, webhook_url="https://x.org/a/b").webhook_path == "/a/b"  # type: ignore[call-arg]
     assert Settings(_env_file=None, webhook_url="https://x.org").webhook_path == "/"  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("webhook_secret", "s3cret with spaces"), ("bot_token", ["s3cret-token"])],
+)
+def test_validation_errors_name_the_setting_not_its_value(setting: str, value: object) -> None:
+    with pytest.raises(ValueError) as raised:
+        Settings(_env_file=None, **{setting: value})  # type: ignore[arg-type]
+    assert setting in str(raised.value)
+    assert "s3cret" not in str(raised.value)
 
 
 # ---- several replicas ---------------------------------------------------------------------

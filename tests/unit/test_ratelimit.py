@@ -89,3 +89,14 @@ async def test_idle_chats_are_forgotten() -> None:
     async with limiter.chat(-1, is_group=False):
         pass
     assert len(limiter._chats) < 5000
+
+
+async def test_one_chats_flood_pauses_that_chat_several_pause_everyone() -> None:
+    clock = ScaledClock(10)
+    limiter = OutgoingLimiter(SendLimits(), clock)
+    limiter.flood(1, 5.0)
+    assert limiter._paused_until <= clock.now()  # the others go on
+    assert limiter._chats[1].paused_until > clock.now()
+    limiter.flood(2, 5.0)
+    limiter.flood(3, 5.0)  # three chats at once: the bot's own limit
+    assert limiter._paused_until > clock.now()

@@ -16,6 +16,7 @@ BENCHMARKS = {
     "search": "search and the inline answer on a generated store of a million facts",
     "charts": "charts drawn cold and from the cache",
     "digest": "digest fan-out against the send limit",
+    "footprint": "cold start and memory after many updates, against a bare aiogram echo bot",
 }
 
 

@@ -256,20 +256,37 @@ class TelegramEmulator:
                 f"no such callback button on message {message.message_id}: "
                 f"{callback_data or text!r} (has {message.callback_data})"
             )
+        return self._callback_query(account, message, button.value, user)
+
+    def press_forged(
+        self,
+        message: StoredMessage,
+        callback_data: str,
+        *,
+        user: User | None = None,
+        bot: BotAccount | None = None,
+    ) -> Update:
+        """A callback query with data no button of `message` carries, as a modified client
+        can send: for checking that the bot refuses it."""
+        return self._callback_query(self._account(bot), message, callback_data, user)
+
+    def _callback_query(
+        self, account: BotAccount, message: StoredMessage, data: str, user: User | None
+    ) -> Update:
         presser = user or message.chat.peer
         if presser is None:
             raise ValueError("say which user presses a button in a group")
         query_id = self.world.next_query_id()
         account.open_callback_queries[query_id] = {
             "user": presser,
-            "data": button.value,
+            "data": data,
             "message": message,
         }
         query: dict[str, Any] = {
             "id": query_id,
             "from": presser.to_api(),
             "chat_instance": str(abs(message.chat.id)),
-            "data": button.value,
+            "data": data,
         }
         if message.inline_message_id:
             query["inline_message_id"] = message.inline_message_id

@@ -13,7 +13,7 @@ from bot.features.charts.service import ChartService
 from bot.features.charts.spec import chartable_metrics
 from bot.domain import Topic
 from bot.queries.facts import FactQueries, SubjectFacts
-from bot.render.html import escape
+from bot.render.html import echo, escape
 from bot.render.keyboards import ChartOpen
 from bot.render.labels import topic_button, topic_label
 from bot.storage.repositories import FactRepository
@@ -38,7 +38,7 @@ def charts_menu_view() -> Reply:
 def no_chart_view(topic: Topic | None, asked: str) -> Reply:
     """For a topic without a chart, or words that name no topic."""
     if topic is None:
-        text = _("I don't know the topic «{topic}».").format(topic=asked)
+        text = _("I don't know the topic «{topic}».").format(topic=echo(asked))
     else:
         text = _("There is no chart for «{topic}».").format(topic=topic_label(topic))
     return Reply(escape(text), charts_keyboard())

@@ -1,6 +1,7 @@
 """What a digest holds: the facts of its topics added within its window, rendered in its
-language. Subscribers who share topics, window and language share one rendering, which is
-what makes a fan-out to thousands of chats cheap."""
+language. Subscribers whose windows hold the same facts, with the same topics, language
+and "since" date, share one rendering — though each subscriber's window starts at its own
+moment — which is what makes a fan-out to thousands of chats cheap."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any, TypeVar
 
 from aiogram.utils.i18n import I18n
@@ -42,6 +43,24 @@ def since_date(window: DigestWindow, zone: tzinfo) -> date:
     return as_utc(window.window_from).astimezone(zone).date()
 
 
+@dataclass(frozen=True, slots=True)
+class _Load:
+    """The facts loaded once for many windows: a topic set's facts added from the start of
+    a (UTC) day up to one end. Windows that start that day and end there are cut from it."""
+
+    topics: tuple[Topic, ...]
+    day_start: datetime
+    window_to: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendering:
+    topics: tuple[Topic, ...]
+    language: str
+    since: date
+    fact_ids: tuple[int, ...]
+
+
 class DigestComposer:
     """Renders digests for a fan-out, each distinct one once."""
 
@@ -54,18 +73,25 @@ class DigestComposer:
         self._session_factory = session_factory
         self._i18n = i18n
         self._zone = zone
-        self._facts: OrderedDict[DigestWindow, asyncio.Task[list[Fact]]] = OrderedDict()
-        self._pages: OrderedDict[tuple[DigestWindow, str], asyncio.Task[list[str]]] = OrderedDict()
+        self._facts: OrderedDict[_Load, asyncio.Task[list[Fact]]] = OrderedDict()
+        self._pages: OrderedDict[_Rendering, asyncio.Task[list[str]]] = OrderedDict()
+        self.renderings = 0  # how many digests were rendered (the rest were shared)
 
     async def pages(self, window: DigestWindow, language: str) -> list[str]:
         """The digest's messages; an empty list when there is nothing new."""
-        return await self._shared(self._pages, (window, language), self._render)
+        start, end = as_utc(window.window_from), as_utc(window.window_to)
+        day_start = datetime.combine(start.date(), time(), tzinfo=UTC)
+        loaded = await self._shared(self._facts, _Load(window.topics, day_start, end), self._load)
+        facts = [fact for fact in loaded if start < as_utc(fact.added_at) <= end]
+        since = since_date(window, self._zone)
+        key = _Rendering(window.topics, language, since, tuple(fact.id for fact in facts))
 
-    async def _render(self, key: tuple[DigestWindow, str]) -> list[str]:
-        window, language = key
-        facts = await self._shared(self._facts, window, self._load)
-        with self._i18n.context(), self._i18n.use_locale(language):
-            return render_digest(facts, since_date(window, self._zone))
+        async def render(_key: _Rendering) -> list[str]:
+            self.renderings += 1
+            with self._i18n.context(), self._i18n.use_locale(language):
+                return render_digest(facts, since)
+
+        return await self._shared(self._pages, key, render)
 
     @staticmethod
     async def _shared(
@@ -83,6 +109,7 @@ class DigestComposer:
         cache.move_to_end(key)
         return await asyncio.shield(task)
 
-    async def _load(self, window: DigestWindow) -> list[Fact]:
+    async def _load(self, load: _Load) -> list[Fact]:
+        window = DigestWindow(load.topics, load.day_start, load.window_to)
         async with self._session_factory() as session:
             return await new_facts(FactRepository(session), window)

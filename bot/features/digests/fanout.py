@@ -17,6 +17,7 @@ the next run settles as sent-but-uncertain (see `bot.features.digests`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import uuid
@@ -59,8 +60,16 @@ class FanoutConfig:
     workers: int = 64
     in_flight: int = 8
     batch: int = 200  # deliveries claimed per transaction
-    lease: timedelta = timedelta(minutes=10)  # how long a claim holds without a sign of life
+    # How long a claim holds without a sign of life. A running sender renews the leases
+    # of what it holds every third of this (`heartbeat`), so a killed sender's claims are
+    # taken over by another within this time.
+    lease: timedelta = timedelta(seconds=45)
     settle: timedelta = timedelta(seconds=5)  # facts younger than this wait for the next digest
+
+    @property
+    def heartbeat(self) -> float:
+        """Seconds between two renewals of the leases."""
+        return self.lease.total_seconds() / 3
 
 
 @dataclass
@@ -158,17 +167,38 @@ class DigestFanout:
                     "counted as sent, not sent again",
                     report.uncertain,
                 )
-            async with asyncio.TaskGroup() as group:
-                group.create_task(self._produce(queue, journal, run_id, force, report))
-                for number in range(self.config.workers):
-                    group.create_task(
-                        self._work(queue, journal, composer, in_flight, report),
-                        name=f"{run_id}-w{number}",
-                    )
+            heartbeat = asyncio.create_task(self._heartbeat(journal, run_id))
+            try:
+                async with asyncio.TaskGroup() as group:
+                    group.create_task(self._produce(queue, journal, run_id, force, report))
+                    for number in range(self.config.workers):
+                        group.create_task(
+                            self._work(queue, journal, composer, in_flight, report),
+                            name=f"{run_id}-w{number}",
+                        )
+            finally:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
         finally:
             await run_to_completion(self._hand_back(journal, run_id))
         log.info("digest fan-out: %s", report.summary())
         return report
+
+    async def _heartbeat(self, journal: DeliveryJournal, run_id: str) -> None:
+        """Renews the leases of this run's claims while it runs (see FanoutConfig.lease)."""
+        while True:
+            await asyncio.sleep(self.config.heartbeat)
+            renew = functools.partial(
+                DeliveryRepository.renew,
+                token_prefix=f"{run_id}/",
+                until=self.clock() + self.config.lease,
+            )
+            try:
+                await journal.apply(renew)
+            except Exception:
+                # A missed beat only shortens the leases; the next one may get through.
+                log.warning("digest fan-out: could not renew the leases", exc_info=True)
 
     async def _hand_back(self, journal: DeliveryJournal, run_id: str) -> None:
         released = await journal.apply(lambda deliveries: deliveries.release(f"{run_id}/"))
@@ -296,9 +326,8 @@ class DigestFanout:
                 case Verdict.RETRY_AFTER:
                     retry_afters += 1
                     report.retries += 1
-                    # Telegram's flood control covers more than this chat: everyone waits.
-                    self.limiter.pause(attempt.retry_after)
-                    self.limiter.pause_chat(chat_id, attempt.retry_after)
+                    # This chat waits; everyone waits when several chats meet one.
+                    self.limiter.flood(chat_id, attempt.retry_after)
                     if retry_afters > self.policy.retry_afters:
                         await self._defer(journal, delivery, failures, attempt, report)
                         return

@@ -81,12 +81,16 @@ class _Departure:
 
 
 PRUNE_FROM = 4096  # chats remembered before the idle ones are forgotten
+# A "retry after" in this many different chats at once is Telegram's flood control for
+# the whole bot, not for one chat: then everyone waits.
+FLOODED_CHATS_FOR_ALL = 3
 
 
 @dataclass
 class _ChatState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     ready_at: float = 0.0  # the earliest time of the next send
+    paused_until: float = 0.0  # Telegram said "retry after" for this chat
     group_sends: deque[float] = field(default_factory=deque)
     users: int = 0  # holders and waiters of the lock
 
@@ -103,6 +107,7 @@ class OutgoingLimiter:
         self._paused_until = 0.0
         self._chats: dict[int, _ChatState] = {}
         self._prune_at = PRUNE_FROM
+        self._floods: deque[tuple[float, int]] = deque(maxlen=64)  # (until, chat)
 
     # --- overall ------------------------------------------------------------------------
 
@@ -174,7 +179,32 @@ class OutgoingLimiter:
 
     def pause_chat(self, chat_id: int, seconds: float) -> None:
         state = self._state(chat_id)
-        state.ready_at = max(state.ready_at, self.clock.now() + seconds)
+        state.paused_until = max(state.paused_until, self.clock.now() + seconds)
+
+    def flood(self, chat_id: int | None, seconds: float) -> None:
+        """Telegram answered "retry after" to a request for `chat_id`.
+
+        Telegram does not say whether the limit it met is the chat's or the bot's. One
+        chat's 429 pauses that chat only, so the other chats and the digests go on; when
+        several chats meet one at once the bot's overall limit is meant, and everyone
+        waits. A request for no chat in particular pauses everyone."""
+        if chat_id is None:
+            self.pause(seconds)
+            return
+        self.pause_chat(chat_id, seconds)
+        now = self.clock.now()
+        self._floods.append((now + seconds, chat_id))
+        flooded = {chat for until, chat in self._floods if until > now}
+        if len(flooded) >= FLOODED_CHATS_FOR_ALL:
+            self.pause(seconds)
+
+    async def chat_ready(self, chat_id: int) -> None:
+        """Waits while Telegram's "retry after" for the chat lasts (and only for that)."""
+        while (state := self._chats.get(chat_id)) is not None:
+            wait = state.paused_until - self.clock.now()
+            if wait <= 0:
+                return
+            await self.clock.sleep(wait)
 
     def _state(self, chat_id: int) -> _ChatState:
         state = self._chats.get(chat_id)
@@ -190,7 +220,8 @@ class OutgoingLimiter:
         horizon = now - self.limits.group_window
         for chat_id, state in list(self._chats.items()):
             recent = state.group_sends and state.group_sends[-1] > horizon
-            if not state.users and state.ready_at <= now and not recent:
+            idle = state.ready_at <= now and state.paused_until <= now
+            if not state.users and idle and not recent:
                 del self._chats[chat_id]
         self._prune_at = max(PRUNE_FROM, 2 * len(self._chats))
 
@@ -200,7 +231,7 @@ class OutgoingLimiter:
             now = self.clock.now()
             while state.group_sends and state.group_sends[0] <= now - window:
                 state.group_sends.popleft()
-            ready = state.ready_at
+            ready = max(state.ready_at, state.paused_until)
             if is_group and len(state.group_sends) >= self.limits.group_per_minute:
                 ready = max(ready, state.group_sends[-self.limits.group_per_minute] + window)
             if ready <= now:
