@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|ingest|fetch|reindex|digest|facts|charts|evaluate] ...`."""
+"""Command line: `python -m bot [run|migrate|ingest|fetch|reindex|digest|facts|charts|evaluate]`."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "charts":
         from bot.render.i18n import LANGUAGES
 
-        # Checked here, not by argparse: bot.render.i18n imports aiogram, too slow for every command.
+        # Checked here, not by argparse: bot.render.i18n imports aiogram, slow for every command.
         if args.language and args.language not in LANGUAGES:
             parser.error(f"--language: one of {', '.join(LANGUAGES)}")
         from bot.app.cli.charts import run_charts

@@ -10,9 +10,9 @@ from bot.domain.charts import TOPIC_CHARTS
 from bot.features.charts.replies import charts_menu_view, no_chart_view, send_topic_chart
 from bot.features.charts.service import ChartService
 from bot.render.keyboards import ChartOpen
-from bot.storage.repositories import FactRepository
 from bot.render.topic_names import find_topic
 from bot.render.views import stale_button_text
+from bot.storage.repositories import FactRepository
 
 router = Router(name=__name__)
 

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, Document, Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.settings import Settings
+from bot.features.uploads import TooSlow, UploadLimits, ingest_upload, looks_like_utf16
 from bot.render.ingest import (
     UploadChoice,
     ingest_report_text,
@@ -27,9 +28,8 @@ from bot.render.ingest import (
     too_slow_text,
     utf16_text,
 )
-from bot.storage.repositories import DocumentRepository
 from bot.render.views import Reply, answer_stale, show_in_place
-from bot.features.uploads import TooSlow, UploadLimits, ingest_upload, looks_like_utf16
+from bot.storage.repositories import DocumentRepository
 
 router = Router(name=__name__)
 

@@ -14,8 +14,8 @@ from bot.features.export import (
     unknown_topic_text,
 )
 from bot.render.html import escape
-from bot.storage.repositories import FactRepository
 from bot.render.topic_names import find_topic
+from bot.storage.repositories import FactRepository
 
 router = Router(name=__name__)
 

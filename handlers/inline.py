@@ -7,8 +7,8 @@ from aiogram import F, Router
 from aiogram.types import InlineQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.render.inline import CACHE_TIME, inline_page
 from bot.queries.facts import FactQueries
+from bot.render.inline import CACHE_TIME, inline_page
 from bot.render.labels import current_language
 
 router = Router(name=__name__)

@@ -7,10 +7,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
-from handlers.filters import MaySetChatLanguage
 from bot.render.i18n import LANGUAGES
 from bot.render.keyboards import LanguageChoice
-from bot.storage.repositories import ChatRepository
 from bot.render.views import (
     admins_only_text,
     admins_only_view,
@@ -18,6 +16,8 @@ from bot.render.views import (
     language_view,
     show_in_place,
 )
+from bot.storage.repositories import ChatRepository
+from handlers.filters import MaySetChatLanguage
 
 router = Router(name=__name__)
 

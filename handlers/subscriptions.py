@@ -14,12 +14,11 @@ from aiogram.filters.command import CommandObject
 from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, Message
 from aiogram.utils.i18n import get_i18n
 
+from bot.domain.schedule import as_utc, zone_for
 from bot.domain.settings import Settings
 from bot.features.digests.fanout import utcnow as system_utcnow
 from bot.features.digests.request import RequestError, SubscriptionRequest, parse_request
-from bot.domain.schedule import as_utc, zone_for
 from bot.features.digests.service import DigestSubscriptions, Preview
-from handlers.filters import MaySetChatLanguage
 from bot.render.digest import render_nothing_new
 from bot.render.html import escape
 from bot.render.subscriptions import (
@@ -42,9 +41,10 @@ from bot.render.subscriptions import (
     subscribed_text,
     unsubscribed_text,
 )
+from bot.render.views import Reply, show_in_place
 from bot.storage.repositories import FactRepository
 from bot.storage.subscriptions import SubscriptionRepository
-from bot.render.views import Reply, show_in_place
+from handlers.filters import MaySetChatLanguage
 
 router = Router(name=__name__)
 

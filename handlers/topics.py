@@ -7,13 +7,13 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import MAIN_TOPICS, Topic
 from bot.features.charts.replies import send_card_charts
 from bot.features.charts.service import ChartService
-from bot.domain import MAIN_TOPICS, Topic
 from bot.queries.facts import FactQueries
 from bot.render.keyboards import CardPage, FactPage, SubjectCard
-from bot.storage.repositories import FactRepository
 from bot.render.views import card_view, in_private_chat, send_from_button, show_in_place, topic_view
+from bot.storage.repositories import FactRepository
 
 router = Router(name=__name__)
 

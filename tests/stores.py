@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 
 from bot import DOCUMENTS_DIR
 from bot.domain.settings import resolve_database_url
-from tools.databases import database_url, execute_on_server, server_dsn, unique_name
 from bot.storage.engine import create_engine, create_session_factory, upgrade_sync
+from tools.databases import database_url, execute_on_server, server_dsn, unique_name
 
 T = TypeVar("T")
 

@@ -12,9 +12,9 @@ from aiogram.enums import ParseMode
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.settings import Settings
 from bot.app.fsm import RedisGate
 from bot.app.middlewares import DbSessionMiddleware
+from bot.domain.settings import Settings
 from bot.storage.languages import create_language_cache
 
 
@@ -50,8 +50,8 @@ def create_dispatcher(
 ) -> GatedDispatcher:
     """The dispatcher with its middlewares and every feature router; with REDIS_URL its
     FSM state and event isolation live in Redis, shared by every replica."""
-    from bot.features.charts.service import ChartService
     from bot.app.fsm import create_fsm_backend
+    from bot.features.charts.service import ChartService
     from bot.render.i18n import setup_i18n
     from handlers import feature_routers
 

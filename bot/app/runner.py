@@ -12,12 +12,12 @@ from aiogram import Bot
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramServerError
 from aiogram.utils.i18n import I18n
 
-from bot.app.dispatcher import create_bot, create_dispatcher
 from bot.app.commands import set_bot_commands
+from bot.app.dispatcher import create_bot, create_dispatcher
+from bot.app.fsm import HoldUpdates
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
 from bot.features.feeds.schedule import start_fetching
-from bot.app.fsm import HoldUpdates
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
 from bot.storage.engine import create_engine, create_session_factory, migrate

@@ -182,10 +182,6 @@ class Fact(ExtractedFact):
     def all_citations(self) -> tuple[Citation, ...]:
         return self.citations or (Citation(self.source, self.quote, self.lang),)
 
-    def indicator(self) -> tuple[str, str | None, str | None]:
-        """What the figure measures, whatever its subject, period or value."""
-        return (self.metric, self.object, self.per)
-
 
 @dataclass(frozen=True, slots=True)
 class DocumentMeta:

@@ -97,10 +97,6 @@ class Settings(BaseSettings):
         """The path the webhook server answers on: the path of WEBHOOK_URL."""
         return urlsplit(self.webhook_url or "").path or "/"
 
-    def resolved_database_url(self) -> str:
-        """The database URL with a relative SQLite path anchored at the project root."""
-        return resolve_database_url(self.database_url)
-
 
 def resolve_database_url(url: str) -> str:
     """The URL the engine gets: a relative SQLite path is anchored at the project root, and

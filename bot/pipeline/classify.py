@@ -17,7 +17,6 @@ from bot.domain.metrics import Metric
 from bot.pipeline.lexicon import plain, terms
 from bot.pipeline.vocabulary import entry, vocabulary
 
-INVESTMENT_WORDS = terms("topics", "investments")
 CARGO_WORDS = terms("topics", "cargo")
 PRODUCTION_WORDS = terms("topics", "production")
 JOB_WORDS = terms("topics", "jobs")
@@ -31,7 +30,6 @@ PERCENT_TOPICS: list[tuple[frozenset[str], Topic]] = [
     (plain("topics", "percent", key) | plain("topics", "percent", f"kk_{key}"), Topic(key))
     for key in entry("topics", "percent", "order")
 ]
-PRICE_WORDS = terms("measures", "price")
 # What a sum of money is, by the words near it (checked in order).
 MONEY_METRICS: list[tuple[frozenset[str], Metric]] = [
     (terms("measures", *key.split(".")), Metric(key.split(".")[0]))
@@ -49,7 +47,6 @@ STORAGE_WORDS = terms("measures", "storage_capacity")
 RESERVE_WORDS = terms("measures", "reserves")
 DEPOSIT_WORDS = terms("measures", "reserves", "deposits")
 CAPACITY_WORDS = terms("measures", "capacity")
-YIELD_WORDS = terms("measures", "yield")
 STAFF_WORDS = terms("measures", "staff")
 # "рабочие места" are jobs even beside a word of staff
 JOB_PLACE_WORDS = terms("measures", "jobs")

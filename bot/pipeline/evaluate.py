@@ -18,9 +18,9 @@ from typing import Any
 
 from bot import PROJECT_ROOT
 from bot.domain import ExtractedFact
-from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
-from bot.pipeline.documents import load_manifest, read_document
 from bot.pipeline.analysis import analyse
+from bot.pipeline.documents import load_manifest, read_document
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 
 
 def default_devset() -> Path:

@@ -11,9 +11,9 @@ from functools import cache
 from types import EllipsisType
 
 from bot.domain import ExtractedFact, Period, PeriodKind, Status
-from bot.pipeline.gazetteer import Entity, Gazetteer
 from bot.domain.metrics import Metric
 from bot.pipeline.classify import Markers, metric_for, status_for, topic_for, zone_context
+from bot.pipeline.gazetteer import Entity, Gazetteer
 from bot.pipeline.indicators import Rates, is_part, object_of, part_marks, ranges
 from bot.pipeline.language import sentence_language
 from bot.pipeline.latin import restore_quotes, to_cyrillic_lines

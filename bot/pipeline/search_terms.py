@@ -38,7 +38,6 @@ from bot.pipeline.gazetteer import Entity, Gazetteer, load_gazetteer
 from bot.pipeline.morph import fold, lemma, lemmas_of, tokens
 from bot.pipeline.vocabulary import word_map, words
 
-
 # The fields of a fact's search document, strongest first.
 SUBJECT = "subject"  # the fact's subject and every name of its entity
 METRIC = "metric"  # the metric's labels

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.render.i18n import LANGUAGES
 from bot.render.html import escape
+from bot.render.i18n import LANGUAGES
 
 
 def greeting_html(bot_username: str) -> str:

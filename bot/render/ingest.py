@@ -9,9 +9,9 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.domain import MAIN_TOPICS, Topic
-from bot.storage.ingest import IngestReport, Outcome
 from bot.render.html import escape, shorten
 from bot.render.labels import TOPIC_EMOJI, topic_label
+from bot.storage.ingest import IngestReport, Outcome
 
 NAME_LIMIT = 80
 

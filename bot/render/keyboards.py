@@ -13,11 +13,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
-from bot.domain.charts import TOPIC_CHARTS
 from bot.domain import MAIN_TOPICS, Topic
-from bot.render.i18n import LANGUAGES
+from bot.domain.charts import TOPIC_CHARTS
 from bot.queries.facts import SubjectRef
 from bot.render.html import shorten
+from bot.render.i18n import LANGUAGES
 from bot.render.labels import entity_name, language_name, topic_button
 
 BUTTON_LIMIT = 60

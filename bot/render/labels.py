@@ -6,14 +6,14 @@ texts live in the catalogs under `locales/`.
 
 from __future__ import annotations
 
-from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.domain import Fact, Qualifier, Status, Topic
-from bot.pipeline.gazetteer import load_gazetteer
-from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bot.domain.metrics import Metric
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.measures import repeats_measure
+from bot.render.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 REGION_KEY = "karaganda_region"
 
@@ -143,18 +143,6 @@ def quote_marker(lang: str) -> str:
     if lang == "kk":
         return _("kaz. (quote in Kazakh)", locale="kk")
     return _("rus. (quote in Russian)", locale="ru")
-
-
-def metric_labels_everywhere(metric: str) -> tuple[str, ...]:
-    """A metric's label in every language (none outside an i18n context)."""
-    i18n = I18n.get_current(no_error=True)
-    if i18n is None:
-        return ()
-    labels = []
-    for language in LANGUAGES:
-        with i18n.use_locale(language):
-            labels.append(metric_label(metric))
-    return tuple(labels)
 
 
 def topic_label(topic: Topic) -> str:

@@ -15,8 +15,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
-from bot.domain.schedule import DEFAULT_MINUTE, Frequency, Schedule, as_utc, format_time
 from bot.domain import MAIN_TOPICS, Topic
+from bot.domain.schedule import DEFAULT_MINUTE, Frequency, Schedule, as_utc, format_time
 from bot.render.format import format_date
 from bot.render.html import echo, escape
 from bot.render.keyboards import MAX_PAGE

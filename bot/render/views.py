@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.domain import Fact, Topic
+from bot.pipeline.search_terms import Filters, parse_query, passes
 from bot.queries.facts import FactQueries, SubjectRef, group_by_subject, subject_key
 from bot.render.facts import render_card, render_sources, render_topic
 from bot.render.html import escape
@@ -34,7 +35,6 @@ from bot.render.keyboards import (
 )
 from bot.render.labels import current_language, language_name, topic_label
 from bot.render.search import SEARCH_PAGE_SIZE, render_search_page
-from bot.pipeline.search_terms import Filters, parse_query, passes
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -79,8 +79,8 @@ from bot.storage.fact_rows import (
 from bot.storage.models import FactRecord
 
 # The table and its tokenizer are created by migration 0002: unicode61 keeps every run
-# of letters and digits whole, like `bot.pipeline.search_terms.words_of`; ё and case are folded before
-# the text gets here.
+# of letters and digits whole, like `bot.pipeline.search_terms.words_of`; ё and case are
+# folded before the text gets here.
 FTS_TABLE = "facts_fts"
 # One row: a number that grows with every change to the facts (`FactRepository.version`
 # reads it), and the analysis the index was last built with (migration 0007).

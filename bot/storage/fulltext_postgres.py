@@ -2,12 +2,12 @@
 `tsvector` column with a GIN index.
 
 `facts_fts` (migration 0004) holds, per fact, one `tsvector` of its search document
-(`bot.pipeline.search_terms.SearchDocument`): the subject's words at weight A, the metric's at B, the
-topic's at C, the quote and its lemmas at D. The application has already analysed the
-text (Russian lemmas, Kazakh stems, every name of the entity), so the vector is written
-as a literal — `'сарань':1A 'зона':2A …` — and so are the queries (`'сарань':AB | …`):
-no text-search configuration, parser or server locale stands between the analysis and
-the index, and nothing a user types reaches tsquery syntax (words are letters and digits,
+(`bot.pipeline.search_terms.SearchDocument`): the subject's words at weight A, the metric's
+at B, the topic's at C, the quote and its lemmas at D. The application has already analysed
+the text (Russian lemmas, Kazakh stems, every name of the entity), so the vector is written
+as a literal — `'сарань':1A 'зона':2A …` — and so are the queries (`'сарань':AB | …`): no
+text-search configuration, parser or server locale stands between the analysis and the
+index, and nothing a user types reaches tsquery syntax (words are letters and digits,
 quoted).
 
 The search itself is `FactSearch`'s (probe every word, then put the matches in tiers);
@@ -54,7 +54,7 @@ def _quoted(word: str) -> str:
 
 
 def document_vector(row: Mapping[str, Any]) -> str:
-    """The tsvector literal of one index row (the fields of `bot.pipeline.search_terms.SearchDocument`)."""
+    """The tsvector literal of one index row (the fields of a `SearchDocument`)."""
     positions: dict[str, list[str]] = {}
     position = 0
     for name in FIELDS:

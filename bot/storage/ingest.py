@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
 from bot.domain import Topic
-from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.analysis import analyse
 from bot.pipeline.documents import (
     DocumentError,
     LoadedDocument,
@@ -25,7 +25,7 @@ from bot.pipeline.documents import (
     parse_document,
     read_document,
 )
-from bot.pipeline.analysis import analyse
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.repositories import DocumentRepository
 
 log = logging.getLogger(__name__)

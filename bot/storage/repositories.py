@@ -29,8 +29,8 @@ from bot.domain import (
 from bot.storage.engine import store_of
 from bot.storage.fulltext import BUMP_VERSION, STATE_TABLE, SearchPage
 from bot.storage.languages import LanguageCache
-from bot.storage.searches import fact_search
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.searches import fact_search
 from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_state_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
 
@@ -406,12 +406,6 @@ class FactRepository:
     async def get(self, fact_id: int) -> Fact | None:
         facts = await self.list(ids=[fact_id])
         return facts[0] if facts else None
-
-    async def count_by_topic(self) -> dict[Topic, int]:
-        rows = await self._session.execute(
-            select(FactRecord.topic, func.count()).group_by(FactRecord.topic)
-        )
-        return {Topic(topic): count for topic, count in rows.all()}
 
     async def version(self) -> str:
         """Changes whenever facts are added, replaced or removed: a counter the search

@@ -19,6 +19,7 @@ from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import MAIN_TOPICS, Topic
 from bot.domain.schedule import (
     Frequency,
     Schedule,
@@ -27,7 +28,6 @@ from bot.domain.schedule import (
     next_slot,
     period_start,
 )
-from bot.domain import MAIN_TOPICS, Topic
 from bot.storage.models import ChatRecord, DeliveryRecord, SubscriptionRecord
 
 ALL_TOPICS = "all"
@@ -58,11 +58,6 @@ class DeliveryState(StrEnum):
     FAILED = "failed"  # Telegram refused it, or it kept failing
 
 
-FINAL_STATES = frozenset(
-    {DeliveryState.SENT, DeliveryState.EMPTY, DeliveryState.GONE, DeliveryState.FAILED}
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Subscription:
     chat_id: int
@@ -75,10 +70,6 @@ class Subscription:
     last_period: datetime | None
     next_due_at: datetime | None
     deactivated_reason: str | None = None
-
-    @property
-    def all_topics(self) -> bool:
-        return set(self.topics) >= set(MAIN_TOPICS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,14 +319,6 @@ class SubscriptionRepository:
         )
         found = [as_utc(moment) for moment in (slot, retry) if moment is not None]
         return min(found) if found else None
-
-    async def count_active(self) -> int:
-        return (
-            await self._session.scalar(
-                select(func.count()).where(SubscriptionRecord.active.is_(True))
-            )
-            or 0
-        )
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its subscription and deliveries follow the new id

@@ -19,9 +19,9 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import ExtractedFact
-from bot.storage.searches import fact_search
 from bot.storage.identity import identity, same_value
 from bot.storage.models import DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.searches import fact_search
 
 # The tables themselves: bulk statements skip the ORM's per-object work.
 DOCUMENTS = cast(Table, DocumentRecord.__table__)

@@ -14,17 +14,17 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.dispatcher import create_bot
-from bot.features.digests.fanout import DigestFanout, FanoutConfig
-from bot.domain.schedule import Schedule, zone_for
-from bot.features.digests.scheduler import create_fanout
 from bot.domain import MAIN_TOPICS, Topic
-from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
-from tools.emulator.records import EmulatorEvent, EventKind
-from bot.render.i18n import create_i18n
+from bot.domain.schedule import Schedule, zone_for
+from bot.features.digests.fanout import DigestFanout, FanoutConfig
+from bot.features.digests.scheduler import create_fanout
 from bot.features.sending.limiter import OutgoingLimiter, ScaledClock, SendLimits
+from bot.render.i18n import create_i18n
 from bot.storage.models import FactRecord
 from bot.storage.subscriptions import DeliveryRepository, NewSubscription, SubscriptionRepository
 from tests.handlers.harness import close_bot, make_settings
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
+from tools.emulator.records import EmulatorEvent, EventKind
 
 ALMATY = zone_for("Asia/Almaty")
 Factory = async_sessionmaker[AsyncSession]

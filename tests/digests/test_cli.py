@@ -9,10 +9,10 @@ from pydantic import SecretStr
 
 from bot.app.cli.digest import run_digest
 from bot.domain import Topic
-from tools.emulator import TelegramEmulator
 from bot.storage.engine import create_engine, create_session_factory
 from tests.digests.conftest import settle_facts, subscribe
 from tests.handlers.harness import make_settings
+from tools.emulator import TelegramEmulator
 
 
 async def test_digest_now_twice_sends_once(emulator: TelegramEmulator, seeded_db_url: str) -> None:

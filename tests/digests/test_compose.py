@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.features.digests.compose import DigestComposer, DigestWindow
 from bot.domain import MAIN_TOPICS, Topic
+from bot.features.digests.compose import DigestComposer, DigestWindow
 from bot.render.i18n import create_i18n
 from bot.storage.repositories import FactRepository
 

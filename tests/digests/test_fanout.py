@@ -20,15 +20,8 @@ from aiogram.methods.base import TelegramType
 from aiogram.utils.i18n import I18n
 
 from bot.app.dispatcher import create_bot
-from bot.features.digests.fanout import FanoutConfig
 from bot.domain import Topic
-from tools.emulator import (
-    EmulatorConfig,
-    FaultKind,
-    MemberStatus,
-    RateLimits,
-    TelegramEmulator,
-)
+from bot.features.digests.fanout import FanoutConfig
 from bot.features.sending.limiter import ScaledClock
 from bot.storage.subscriptions import DeliveryRepository, DeliveryState, SubscriptionRepository
 from tests.digests.conftest import (
@@ -41,6 +34,13 @@ from tests.digests.conftest import (
 from tests.factories import Document, make_fact, make_meta, store_documents
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import close_bot
+from tools.emulator import (
+    EmulatorConfig,
+    FaultKind,
+    MemberStatus,
+    RateLimits,
+    TelegramEmulator,
+)
 
 
 async def test_every_subscriber_gets_each_digest_once_through_faults_and_limits(

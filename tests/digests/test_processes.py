@@ -23,11 +23,11 @@ from redis.asyncio import Redis
 
 from bot import PROJECT_ROOT
 from bot.domain import Topic
-from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 from bot.features.sending.shared import limiter_namespace
 from bot.storage.engine import create_engine, create_session_factory
 from tests.digests.conftest import SentCounter, deliveries_per_chat, settle_facts, subscribe
 from tests.stores import PostgresStores
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 
 SENDERS = 3
 SUBSCRIBERS = 5_000

@@ -23,12 +23,12 @@ from aiogram.utils.i18n import I18n
 
 from bot import DOCUMENTS_DIR
 from bot.features.digests.fanout import FanoutConfig
-from tools.emulator import EmulatorConfig, TelegramEmulator
-from bot.storage.ingest import ingest_paths
 from bot.features.sending.limiter import ScaledClock, SendLimits
+from bot.storage.ingest import ingest_paths
 from bot.storage.subscriptions import DeliveryRepository, DeliveryState
 from tests.digests.conftest import Factory, SentCounter, make_fanout, subscribe
 from tests.digests.transport import EmulatorSession
+from tools.emulator import EmulatorConfig, TelegramEmulator
 
 SUBSCRIBERS = 10_000
 KILLED_SUBSCRIBERS = 2_000  # the kill is at one message: fewer subscribers show it as well

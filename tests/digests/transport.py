@@ -68,8 +68,9 @@ class EmulatorSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
+        for chunk in ():  # an async generator, as aiogram's, that has nothing to give
+            yield chunk
         raise NotImplementedError
-        yield b""
 
     async def close(self) -> None:
         return None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tools.emulator.world import StoredMessage
 from bot.render.html import MESSAGE_LIMIT, html_problems, telegram_length
+from tools.emulator.world import StoredMessage
 
 
 def plain(text: str) -> str:

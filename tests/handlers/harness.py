@@ -22,7 +22,9 @@ from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.dispatcher import create_bot, create_dispatcher
+from bot.app.fsm import CompactMemoryStorage
 from bot.domain.settings import Settings
+from bot.storage.engine import upgrade_sync
 from tools.emulator import (
     CallbackAnswer,
     EmulatorConfig,
@@ -36,8 +38,6 @@ from tools.emulator import (
     User,
 )
 from tools.emulator.world import Chat
-from bot.app.fsm import CompactMemoryStorage
-from bot.storage.engine import upgrade_sync
 
 
 def make_settings(database_url: str = "sqlite+aiosqlite:///:memory:") -> Settings:

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.features.charts.draw import render
 from bot.features.charts.service import ChartService
 from bot.features.charts.spec import CAPTION_LIMIT, ChartSpec
-from tools.emulator.world import StoredMessage
 from bot.render.html import html_problems, telegram_length
 from tests.factories import store_documents, timeline_documents
 from tests.handlers.answers import assert_valid, plain
 from tests.handlers.harness import BotDriver
+from tools.emulator.world import StoredMessage
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from aiogram import Dispatcher
 
+from tests.handlers.harness import make_settings
 from tools.chat import readable, run_chat
 from tools.emulator import EmulatorConfig
-from tests.handlers.harness import make_settings
 
 
 async def run(

@@ -10,9 +10,9 @@ from aiogram.types import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivat
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app.commands import set_bot_commands
-from tools.emulator import MemberStatus
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver
+from tools.emulator import MemberStatus
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
-from tools.emulator.world import StoredMessage
-from bot.render.i18n import LANGUAGES, create_i18n
 from bot.render.format import format_period
 from bot.render.html import html_problems, telegram_length
+from bot.render.i18n import LANGUAGES, create_i18n
 from bot.render.labels import metric_label, status_label, topic_label
 from bot.storage.repositories import FactRepository
 from tests.handlers.answers import assert_valid, plain
 from tests.handlers.harness import BotDriver
+from tools.emulator.world import StoredMessage
 
 HEADERS = {
     "ru": [

@@ -7,10 +7,10 @@ import asyncio
 
 from aiogram import Bot
 
-from tools.emulator import FaultKind
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.limiter import OutgoingLimiter
 from tests.handlers.harness import BotDriver
+from tools.emulator import FaultKind
 
 
 def answers_to(driver: BotDriver, chat_id: int) -> list[int]:

@@ -11,9 +11,9 @@ import typing
 import pytest
 from aiogram.filters.callback_data import CallbackData
 
-from tools.emulator.world import StoredMessage
 from handlers import feature_routers
 from tests.handlers.harness import BotDriver
+from tools.emulator.world import StoredMessage
 
 # Fields whose every value is legitimate: a search query in a results button is any text a
 # user could type, so a forged one is the same as searching for it.

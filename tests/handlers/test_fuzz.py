@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tools.emulator.fuzz import fuzz
 from tests.handlers.harness import BotDriver
+from tools.emulator.fuzz import fuzz
 
 
 @pytest.fixture

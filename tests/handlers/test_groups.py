@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tools.emulator import MemberStatus
-from tools.emulator.world import Chat
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver
+from tools.emulator import MemberStatus
+from tools.emulator.world import Chat
 
 BOT = "karaganda_facts_bot"
 

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tools.emulator import MemberStatus
-from bot.render.inline import DESCRIPTION_LIMIT, PAGE_SIZE, START_PARAMETER, TITLE_LIMIT
 from bot.render.html import MESSAGE_LIMIT, html_problems, telegram_length, visible_text
+from bot.render.inline import DESCRIPTION_LIMIT, PAGE_SIZE, START_PARAMETER, TITLE_LIMIT
 from tests.factories import Document, make_fact, make_meta, store_documents
 from tests.handlers.answers import assert_valid, plain
 from tests.handlers.harness import BotDriver, Turn
+from tools.emulator import MemberStatus
 
 
 @pytest.fixture

@@ -25,13 +25,13 @@ from babel.messages.pofile import read_po
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import LOCALES_DIR
-from tools.emulator import StoredMessage
+from bot.pipeline.documents import load_manifest
 from bot.pipeline.gazetteer import load_gazetteer
 from bot.render.i18n import create_i18n
-from bot.pipeline.documents import load_manifest
-from bot.storage.repositories import DocumentRepository, FactRepository
 from bot.render.views import command_descriptions
+from bot.storage.repositories import DocumentRepository, FactRepository
 from tests.handlers.harness import BotDriver, Turn
+from tools.emulator import StoredMessage
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 # A word; not a case ending written after a figure with a hyphen ("2 300-ден").

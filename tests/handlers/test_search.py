@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tools.emulator import StoredMessage
 from bot.render.keyboards import CALLBACK_LIMIT
 from bot.render.search import SEARCH_PAGE_SIZE
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver
+from tools.emulator import StoredMessage
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.app.dispatcher import create_bot
-from tools.emulator import FaultKind, TelegramEmulator
-from bot.render.i18n import create_i18n
 from bot.app.runner import start_up
+from bot.render.i18n import create_i18n
 from tests.handlers.harness import close_bot
 from tests.relay import Relay
+from tools.emulator import FaultKind, TelegramEmulator
 
 
 async def test_start_up_waits_for_a_server_that_refuses_at_first(

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
 from bot.domain.settings import Settings
-from tools.emulator.world import Chat, StoredMessage
 from bot.storage.subscriptions import Subscription, SubscriptionRepository
 from tests.handlers.answers import assert_valid
 from tests.handlers.harness import BotDriver, make_settings
+from tools.emulator.world import Chat, StoredMessage
 
 # Wednesday 12 March 2025, 10:00 in Almaty.
 NOW = datetime(2025, 3, 12, 5, tzinfo=UTC)

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tools.emulator import StoredMessage, User
 from tests.handlers.answers import assert_valid, plain
 from tests.handlers.harness import BotDriver
+from tools.emulator import StoredMessage, User
 
 TOPICS = ("investments", "zones", "cargo", "production", "jobs")
 HEADERS = {

@@ -17,11 +17,11 @@ from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import PROJECT_ROOT
-from bot.domain.settings import Settings
-from tools.emulator import TelegramEmulator
 from bot.app.webhook import HEALTH_PATH, SECRET_HEADER, create_webhook_app, register_webhook
+from bot.domain.settings import Settings
 from tests.handlers.harness import BotDriver
 from tests.stores import PostgresStores, database_url_from_env, redis_url_from_env
+from tools.emulator import TelegramEmulator
 
 SECRET = "replica-secret_42"
 PUBLIC_URL = "https://bot.example.org/telegram/updates"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.domain import PeriodKind, Status, Topic
-from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
+from bot.pipeline.gazetteer import load_gazetteer
 
 
 def facts_of(text: str, year: int = 2025) -> list:

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from bot.domain import ExtractedFact, Status, Topic
-from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
+from bot.pipeline.gazetteer import load_gazetteer
 
 
 def facts_of(text: str, year: int = 2025) -> list[ExtractedFact]:

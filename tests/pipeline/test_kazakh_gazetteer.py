@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.endings import is_ending_chain, stems
+from bot.pipeline.gazetteer import load_gazetteer
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.domain import ExtractedFact, Status, Topic
-from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.classify import status_for
 from bot.pipeline.extract import _analyse, extract_facts
+from bot.pipeline.gazetteer import load_gazetteer
 
 
 def only(text: str, year: int = 2025) -> ExtractedFact:

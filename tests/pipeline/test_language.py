@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.domain import ExtractedFact
-from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
+from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.language import document_language, sentence_language
 from bot.pipeline.latin import is_latin_kazakh, to_cyrillic, transliterate
 

@@ -3,8 +3,8 @@ long line with many figures is read in time proportional to its length."""
 
 from __future__ import annotations
 
-from bot.pipeline.gazetteer import load_gazetteer
 from bot.pipeline.extract import extract_facts
+from bot.pipeline.gazetteer import load_gazetteer
 
 
 def test_one_line_of_twenty_thousand_figures_is_read() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.pipeline.gazetteer import load_gazetteer
-from bot.pipeline.documents import DocumentError, parse_document
 from bot.pipeline.analysis import analyse
+from bot.pipeline.documents import DocumentError, parse_document
+from bot.pipeline.gazetteer import load_gazetteer
 
 PIECES = st.sampled_from(
     [

@@ -13,11 +13,11 @@ from alembic import command
 from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
-from bot.storage.ingest import ingest_paths
 from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term, index_labels
 from bot.storage import fulltext
 from bot.storage.engine import alembic_config, create_engine, create_session_factory, migrate
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
+from bot.storage.ingest import ingest_paths
 from bot.storage.reindex import run_reindex
 from bot.storage.searches import fact_search
 from tests.stores import PostgresStores, SqliteStores

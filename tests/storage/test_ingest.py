@@ -14,9 +14,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
+from bot.app.cli.ingest import run_facts, run_ingest
 from bot.domain import Topic
 from bot.storage import ingest
-from bot.app.cli.ingest import run_facts, run_ingest
 from bot.storage.ingest import Outcome, ingest_paths
 from bot.storage.repositories import DocumentRepository, FactRepository
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.schedule import Frequency, Schedule, zone_for
 from bot.domain import Topic
+from bot.domain.schedule import Frequency, Schedule, zone_for
 from bot.storage.models import SubscriptionRecord
 from bot.storage.subscriptions import (
     Delivery,

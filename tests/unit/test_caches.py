@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Topic
-from bot.render.i18n import ChatLanguageMiddleware, create_i18n
 from bot.queries.facts import FactQueries, store_of
+from bot.render.i18n import ChatLanguageMiddleware, create_i18n
 from bot.render.views import RenderedCache
 from tests.factories import (
     Document,

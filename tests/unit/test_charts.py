@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from bot import PROJECT_ROOT
+from bot.domain import DatePrecision, ExtractedFact, Fact, Period, PeriodKind, Status, Topic
 from bot.domain.charts import ChartKind
 from bot.features.charts.service import ChartKey, ChartService
 from bot.features.charts.spec import (
@@ -32,7 +33,6 @@ from bot.features.charts.spec import (
     timeline_chart,
     zones_chart,
 )
-from bot.domain import DatePrecision, ExtractedFact, Fact, Period, PeriodKind, Status, Topic
 from bot.queries.facts import group_by_subject
 from bot.render.html import html_problems, telegram_length, visible_text
 from tests.factories import (
@@ -339,7 +339,8 @@ def test_the_bot_starts_without_matplotlib() -> None:
         "import sys\n"
         "from bot.app.dispatcher import create_dispatcher\n"
         "from bot.domain.settings import Settings\n"
-        "import bot.features.charts.service, bot.features.charts.replies, handlers.charts, handlers.export\n"
+        "import bot.features.charts.service, bot.features.charts.replies\n"
+        "import handlers.charts, handlers.export\n"
         "create_dispatcher(Settings(_env_file=None), None)\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported at start'\n"
     )

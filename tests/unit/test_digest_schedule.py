@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.features.digests.request import RequestError, SubscriptionRequest, parse_request
+from bot.domain import MAIN_TOPICS, Topic
 from bot.domain.schedule import (
     Frequency,
     Schedule,
@@ -17,7 +17,7 @@ from bot.domain.schedule import (
     period_start,
     zone_for,
 )
-from bot.domain import MAIN_TOPICS, Topic
+from bot.features.digests.request import RequestError, SubscriptionRequest, parse_request
 
 ALMATY = zone_for("Asia/Almaty")
 DAILY_9 = Schedule(Frequency.DAILY, 9 * 60)

@@ -26,14 +26,14 @@ from aiogram.types import (
     InputTextMessageContent,
 )
 
+from tests.handlers import harness
+from tests.handlers.harness import BotDriver
 from tools.emulator import (
     MemberStatus,
     RateLimits,
     TelegramEmulator,
 )
 from tools.emulator.html import HtmlParseError, parse_html
-from tests.handlers import harness
-from tests.handlers.harness import BotDriver
 
 # The handler tests' fixtures, shared rather than copied.
 handlers_store_template = harness.handlers_store_template

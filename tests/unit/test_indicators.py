@@ -19,7 +19,6 @@ from tests.factories import make_fact, make_source, stored
 from tests.handlers.answers import plain
 
 UseLanguage = Callable[[str], AbstractContextManager[None]]
-YEAR_2024 = Period(PeriodKind.YEAR, year=2024)
 
 
 def smelted(value: int, *, fact_id: int, source_id: int, published: date, **extra: object) -> Fact:

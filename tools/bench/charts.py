@@ -17,14 +17,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot import DOCUMENTS_DIR
-from tools.bench import Figure
 from bot.domain.charts import ChartKind
 from bot.features.charts.service import ChartService, RenderedChart
-from bot.render.i18n import LANGUAGES, create_i18n
-from bot.storage.ingest import ingest_paths
 from bot.queries.facts import FactQueries
+from bot.render.i18n import LANGUAGES, create_i18n
 from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import ingest_paths
 from bot.storage.repositories import DocumentRepository, FactRepository
+from tools.bench import Figure
 
 COLD_ROUNDS = 3
 CACHED_ROUNDS = 200

@@ -15,17 +15,17 @@ from pathlib import Path
 
 from bot import DOCUMENTS_DIR
 from bot.app.dispatcher import create_bot
-from tools.bench import Figure
+from bot.domain.schedule import Schedule, zone_for
 from bot.domain.settings import Settings
 from bot.features.digests.fanout import FanoutConfig
-from bot.domain.schedule import Schedule, zone_for
 from bot.features.digests.scheduler import create_fanout
-from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
-from bot.render.i18n import create_i18n
-from bot.storage.ingest import ingest_paths
 from bot.features.sending.limiter import OutgoingLimiter, SendLimits
+from bot.render.i18n import create_i18n
 from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import ingest_paths
 from bot.storage.subscriptions import NewSubscription, SubscriptionRepository
+from tools.bench import Figure
+from tools.emulator import EmulatorConfig, RateLimits, TelegramEmulator
 
 RATE = 30  # the default SEND_RATE_LIMIT: Telegram's guidance
 SUBSCRIBERS = 600  # twenty seconds at that rate

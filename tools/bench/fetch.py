@@ -16,18 +16,18 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR, PROJECT_ROOT
-from tools.bench import Figure
 from bot.features.feeds.article import extract_article
 from bot.features.feeds.client import Fetcher, FetchPolicy
 from bot.features.feeds.collect import Collector
 from bot.features.feeds.feedlist import FeedConfig
-from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
+from bot.pipeline.analysis import analyse
 from bot.pipeline.documents import DATE_LINE, ManifestEntry, parse_document
 from bot.pipeline.evaluate import extract_documents, load_gold, score
-from bot.pipeline.analysis import analyse
-from bot.storage.ingest import ingest_bytes
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import ingest_bytes
 from bot.storage.repositories import FactRepository
+from tools.bench import Figure
 
 ROUNDS = 4
 UNCHANGED_FEEDS = 50

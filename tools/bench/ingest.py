@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 from bot import DOCUMENTS_DIR
-from tools.bench import Figure, postgres_server_url, skipped
-from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
-from bot.pipeline.documents import load_manifest, parse_document
 from bot.pipeline.analysis import analyse
-from bot.storage.ingest import ingest_document, ingest_documents
-from tools.databases import throwaway_database
+from bot.pipeline.documents import load_manifest, parse_document
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import ingest_document, ingest_documents
+from tools.bench import Figure, postgres_server_url, skipped
+from tools.databases import throwaway_database
 
 ROUNDS = 20
 # The store may cost at most this much of the pipeline's throughput (as a fraction of it).

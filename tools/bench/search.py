@@ -48,18 +48,25 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import DOCUMENTS_DIR
-from tools.bench import Figure, postgres_server_url, skipped
+from bot.pipeline.analysis import analyse
+from bot.pipeline.documents import load_manifest, parse_document
 from bot.pipeline.gazetteer import Entity, Gazetteer, load_gazetteer
+from bot.pipeline.search_terms import (
+    FIELDS,
+    fact_document,
+    index_labels,
+    parse_query,
+    plain,
+    quote_terms,
+)
+from bot.queries.facts import FactQueries
 from bot.render.i18n import create_i18n
 from bot.render.inline import PAGE_SIZE, inline_page, rendered_article
-from bot.pipeline.documents import load_manifest, parse_document
-from bot.pipeline.analysis import analyse
-from bot.queries.facts import FactQueries
-from bot.pipeline.search_terms import FIELDS, index_labels, fact_document, parse_query, plain, quote_terms
 from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.fulltext import FTS_TABLE
 from bot.storage.repositories import FactRepository
 from bot.storage.searches import fact_search
+from tools.bench import Figure, postgres_server_url, skipped
 
 FACTS = 1_000_000
 FACTS_PER_DOCUMENT = 20

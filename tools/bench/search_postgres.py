@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.pipeline.search_terms import FIELDS
-from tools.databases import server_dsn
 from bot.storage.fulltext import FTS_TABLE
 from bot.storage.fulltext_postgres import document_vector
+from tools.databases import server_dsn
 
 CHUNK = 20_000  # rows per piece of the COPY stream
 

@@ -26,11 +26,11 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.app.dispatcher import create_bot, create_dispatcher
-from tools.bench import Figure
 from bot.domain.settings import Settings
-from tools.emulator import TelegramEmulator, User
-from bot.storage.ingest import ingest_paths
 from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import ingest_paths
+from tools.bench import Figure
+from tools.emulator import TelegramEmulator, User
 
 WARMUP = 20
 ROUNDS = 200

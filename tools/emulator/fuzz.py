@@ -172,8 +172,8 @@ async def fuzz(
 async def _main(count: int, seed: int) -> FuzzReport:
     from bot.app.dispatcher import create_bot, create_dispatcher
     from bot.domain.settings import Settings
-    from bot.storage.ingest import ingest_paths
     from bot.storage.engine import create_engine, create_session_factory, migrate
+    from bot.storage.ingest import ingest_paths
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'fuzz.db'}"

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.domain import Fact
 from bot.domain.charts import TOPIC_CHARTS, ChartKind
 from bot.features.charts.replies import CARD_CHARTS
 from bot.features.charts.service import CHART_TOPICS
 from bot.features.charts.spec import ChartSpec, build_topic_chart, chartable_metrics, timeline_chart
-from bot.domain import Fact
-from bot.render.i18n import LANGUAGES, create_i18n
 from bot.queries.facts import group_by_subject
+from bot.render.i18n import LANGUAGES, create_i18n
 from bot.storage.engine import create_engine, create_session_factory, migrate
 from bot.storage.repositories import FactRepository
 

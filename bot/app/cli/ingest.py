@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.domain import Fact, Topic
-from bot.storage.ingest import Outcome, ingest_paths
 from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import Outcome, ingest_paths
 from bot.storage.repositories import FactRepository
 
 

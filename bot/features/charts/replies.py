@@ -8,16 +8,16 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.domain import Topic
 from bot.domain.charts import TOPIC_CHARTS
 from bot.features.charts.service import ChartService
 from bot.features.charts.spec import chartable_metrics
-from bot.domain import Topic
 from bot.queries.facts import FactQueries, SubjectFacts
 from bot.render.html import echo, escape
 from bot.render.keyboards import ChartOpen
 from bot.render.labels import topic_button, topic_label
-from bot.storage.repositories import FactRepository
 from bot.render.views import Reply
+from bot.storage.repositories import FactRepository
 
 # A card sends at most this many timeline charts: the text has the rest.
 CARD_CHARTS = 2

@@ -26,9 +26,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, Message
 
+from bot.domain import Topic
 from bot.domain.charts import ChartKind
 from bot.features.charts.spec import ChartSpec, build_topic_chart, caption, timeline_chart
-from bot.domain import Topic
 from bot.queries.facts import SubjectFacts
 from bot.render.labels import current_language
 from bot.storage.repositories import FactRepository

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain.charts import ChartKind
 from bot.domain import DatePrecision, Fact, Source, Status
+from bot.domain.charts import ChartKind
 from bot.domain.metrics import Metric
 from bot.queries.facts import SubjectFacts, Timeline, subject_key
 from bot.render.facts import outlet_name, source_html

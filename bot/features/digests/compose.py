@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.domain.schedule import as_utc
 from bot.domain import Fact, Topic
+from bot.domain.schedule import as_utc
 from bot.render.digest import render_digest
 from bot.storage.repositories import FactRepository
 

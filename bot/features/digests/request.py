@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.domain.schedule import Frequency, parse_time
 from bot.domain import MAIN_TOPICS, Topic
+from bot.domain.schedule import Frequency, parse_time
 
 ALL_WORDS = frozenset({"all", "все", "всё", "барлығы", "барлық"})
 FREQUENCY_WORDS: dict[str, Frequency] = {

@@ -17,12 +17,12 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.schedule import as_utc, zone_for
 from bot.domain.settings import Settings
 from bot.features.digests.fanout import DigestFanout, FanoutConfig, FanoutReport, utcnow
-from bot.domain.schedule import as_utc, zone_for
 from bot.features.sending.limiter import OutgoingLimiter, SendLimits
-from bot.render.subscriptions import digest_keyboard
 from bot.features.sending.shared import create_limiter
+from bot.render.subscriptions import digest_keyboard
 from bot.storage.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from bot.domain import MAIN_TOPICS, Topic
+from bot.domain.schedule import DEFAULT_MINUTE, Frequency, Schedule
 from bot.features.digests.compose import DigestWindow, new_facts, since_date
 from bot.features.digests.request import SubscriptionRequest
-from bot.domain.schedule import DEFAULT_MINUTE, Frequency, Schedule
-from bot.domain import MAIN_TOPICS, Topic
 from bot.render.digest import render_digest
 from bot.storage.repositories import FactRepository
 from bot.storage.subscriptions import NewSubscription, Subscription, SubscriptionRepository

@@ -28,8 +28,8 @@ from bot.features.feeds.entries import FeedEntry, FeedError, parse_entries
 from bot.features.feeds.feedlist import FeedConfig
 from bot.features.feeds.store import FeedStore
 from bot.features.feeds.urls import canonical_url
-from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.documents import ManifestEntry
+from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.ingest import IngestReport, Outcome, ingest_bytes
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.feeds.models import DocumentSourceRecord, FeedStateRecord, LeaseRecord, WebPageRecord
+from bot.features.feeds.models import (
+    DocumentSourceRecord,
+    FeedStateRecord,
+    LeaseRecord,
+    WebPageRecord,
+)
 from bot.storage.models import DocumentRecord
 
 
