@@ -43,13 +43,26 @@ class GatedDispatcher(Dispatcher):
         )
 
 
+def create_redis(url: str | None) -> Any | None:
+    """The process's one Redis client (REDIS_URL), or None without Redis. The FSM, the
+    language cache and the send limiter all use it; whoever creates it closes it."""
+    if not url:
+        return None
+    from redis.asyncio import Redis
+
+    return Redis.from_url(url)
+
+
 def create_dispatcher(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
+    *,
+    redis: Any | None = None,
     **workflow_data: Any,
 ) -> GatedDispatcher:
-    """The dispatcher with its middlewares and every feature router; with REDIS_URL its
-    FSM state and event isolation live in Redis, shared by every replica."""
+    """The dispatcher with its middlewares and every feature router; with Redis (the
+    client passed, else one made from REDIS_URL and closed at shutdown) its FSM state,
+    event isolation and language cache live there, shared by every replica."""
     from bot.app.fsm import create_fsm_backend
     from bot.features.charts.service import ChartService
     from bot.render.i18n import setup_i18n
@@ -57,7 +70,10 @@ def create_dispatcher(
 
     # One chart cache for the process; tests may pass their own.
     workflow_data.setdefault("charts", ChartService())
-    fsm = create_fsm_backend(settings.redis_url)
+    owned = redis is None and settings.redis_url is not None
+    if owned:
+        redis = create_redis(settings.redis_url)
+    fsm = create_fsm_backend(redis)
     dispatcher = GatedDispatcher(
         storage=fsm.storage,
         events_isolation=fsm.isolation,
@@ -68,7 +84,7 @@ def create_dispatcher(
     dispatcher.gate = fsm.gate
     # Every update asks for its chat's language first; the answers are kept (in Redis
     # with REDIS_URL, so that every replica sees a choice at once).
-    languages = create_language_cache(settings.redis_url, single_process=not settings.webhook_url)
+    languages = create_language_cache(redis, single_process=not settings.webhook_url)
     if languages is not None:
         dispatcher.shutdown.register(languages.close)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory, languages))

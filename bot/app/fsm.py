@@ -160,14 +160,15 @@ class CompactMemoryStorage(MemoryStorage):
             del self.storage[key]
 
 
-def create_fsm_backend(redis_url: str | None) -> FsmBackend:
-    """RedisStorage with its event isolation when `redis_url` is set, else memory."""
-    if not redis_url:
+def create_fsm_backend(redis: Any | None) -> FsmBackend:
+    """RedisStorage with its event isolation on the process's Redis client when there is
+    one, else memory."""
+    if redis is None:
         return FsmBackend(CompactMemoryStorage(), DisabledEventIsolation())
     from aiogram.fsm.storage.redis import RedisStorage
 
-    storage = RedisStorage.from_url(
-        redis_url,
+    storage = RedisStorage(
+        redis,
         # The bot id keeps two bots on one Redis apart; the destiny keeps scenes apart.
         key_builder=DefaultKeyBuilder(prefix=KEY_PREFIX, with_bot_id=True, with_destiny=True),
     )

@@ -13,7 +13,7 @@ from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, Telegram
 from aiogram.utils.i18n import I18n
 
 from bot.app.commands import set_bot_commands
-from bot.app.dispatcher import create_bot, create_dispatcher
+from bot.app.dispatcher import create_bot, create_dispatcher, create_redis
 from bot.app.fsm import HoldUpdates
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
@@ -79,14 +79,16 @@ async def run_bot(settings: Settings) -> int:
     await migrate(settings.database_url)
     engine = create_engine(settings.database_url)
     token = settings.bot_token.get_secret_value()
+    # One Redis client for the process: FSM, language cache and send limiter share it.
+    redis = create_redis(settings.redis_url)
     # One overall send rate for the answers and the digests (across replicas with Redis).
-    limiter = create_limiter(token, settings.redis_url, send_limits(settings))
+    limiter = create_limiter(token, redis, send_limits(settings))
     bot = create_bot(token, settings.telegram_api_url)
     bot.session.middleware(OverallSendLimit(limiter))
     # The fan-out takes its slots itself, on a bot of its own.
     digest_bot = create_bot(token, settings.telegram_api_url)
     session_factory = create_session_factory(engine)
-    dispatcher = create_dispatcher(settings, session_factory)
+    dispatcher = create_dispatcher(settings, session_factory, redis=redis)
     if dispatcher.gate is not None:
         # While Redis is down no updates are taken: Telegram keeps them.
         bot.session.middleware(HoldUpdates(dispatcher.gate))
@@ -114,5 +116,7 @@ async def run_bot(settings: Settings) -> int:
                 await fetching
         await bot.session.close()
         await digest_bot.session.close()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()
     return 0

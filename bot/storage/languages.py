@@ -21,7 +21,7 @@ import logging
 import time
 from collections import OrderedDict
 from functools import lru_cache
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,11 @@ class RedisLanguageCache:
     """The same in Redis, shared by every replica. When Redis fails the store answers:
     a slow update is better than a wrong language."""
 
-    def __init__(self, url: str, ttl: float = TTL) -> None:
+    def __init__(self, redis: Any, ttl: float = TTL) -> None:
         # Imported here: a process without Redis never loads the client.
-        from redis.asyncio import Redis
         from redis.exceptions import RedisError
 
-        self._redis = Redis.from_url(url)
+        self._redis = redis  # the process's client: its owner closes it
         self._errors = RedisError
         self._ttl = int(ttl)
 
@@ -112,7 +111,7 @@ class RedisLanguageCache:
         await self._redis.delete(self.key(store, chat_id))
 
     async def close(self) -> None:
-        await self._redis.aclose()
+        """Nothing to release: the Redis client is the process's, closed by its owner."""
 
 
 @lru_cache(maxsize=64)
@@ -121,10 +120,10 @@ def _store_prefix(store: str) -> str:
     return f"{KEY_PREFIX}:{hashlib.sha1(store.encode('utf-8')).hexdigest()[:10]}"
 
 
-def create_language_cache(redis_url: str | None, *, single_process: bool) -> LanguageCache | None:
+def create_language_cache(redis: Any | None, *, single_process: bool) -> LanguageCache | None:
     """In Redis when there is one; in memory only when this process is the bot's only
     one (long polling: Telegram serves updates to one consumer); else none: replicas
     without Redis ask the store, as each may hear of a choice made through another."""
-    if redis_url:
-        return RedisLanguageCache(redis_url)
+    if redis is not None:
+        return RedisLanguageCache(redis)
     return MemoryLanguageCache() if single_process else None

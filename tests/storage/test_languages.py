@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -105,21 +106,23 @@ def _closed_port() -> int:
 
 
 async def test_without_redis_the_store_answers(session_factory: Factory) -> None:
-    cache = RedisLanguageCache(f"redis://127.0.0.1:{_closed_port()}/0")
+    client = Redis.from_url(f"redis://127.0.0.1:{_closed_port()}/0")
+    cache = RedisLanguageCache(client)
     try:
         await choose(session_factory, cache, 13, "kk")
         assert await language_of(session_factory, cache, 13) == "kk"
         assert await language_of(session_factory, cache, 14) is None
     finally:
-        await cache.close()
+        await client.aclose()
 
 
 @pytest.fixture
 async def replicas(redis_url: str) -> AsyncIterator[tuple[RedisLanguageCache, RedisLanguageCache]]:
-    first, second = RedisLanguageCache(redis_url), RedisLanguageCache(redis_url)
+    clients = [Redis.from_url(redis_url) for _ in range(2)]  # one per replica
+    first, second = (RedisLanguageCache(client) for client in clients)
     yield first, second
-    await first.close()
-    await second.close()
+    for client in clients:
+        await client.aclose()
 
 
 async def test_a_choice_made_through_one_replica_is_seen_by_another(
@@ -146,6 +149,7 @@ async def test_where_the_answers_are_kept() -> None:
     assert isinstance(polling, MemoryLanguageCache)
     # Webhook replicas without Redis would each keep their own: they keep none.
     assert create_language_cache(None, single_process=False) is None
-    shared = create_language_cache("redis://127.0.0.1:6379/0", single_process=False)
+    client = Redis.from_url("redis://127.0.0.1:6379/0")
+    shared = create_language_cache(client, single_process=False)
     assert isinstance(shared, RedisLanguageCache)
-    await shared.close()
+    await client.aclose()

@@ -22,7 +22,10 @@ def test_without_redis_the_state_stays_in_the_process() -> None:
 @pytest.fixture
 async def replicas(redis_url: str) -> AsyncIterator[tuple[FsmBackend, FsmBackend]]:
     """What two replicas build from the same REDIS_URL."""
-    first, second = create_fsm_backend(redis_url), create_fsm_backend(redis_url)
+    from redis.asyncio import Redis
+
+    clients = [Redis.from_url(redis_url) for _ in range(2)]  # one per replica
+    first, second = (create_fsm_backend(client) for client in clients)
     yield first, second
     for backend in (first, second):
         await backend.isolation.close()

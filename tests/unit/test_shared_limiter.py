@@ -34,15 +34,15 @@ async def namespace(redis_url: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def limiters(redis_url: str, namespace: str) -> AsyncIterator[list[SharedOutgoingLimiter]]:
     """Three limiters on one Redis key space: what three sender processes hold."""
+    clients = [Redis.from_url(redis_url) for _ in range(3)]  # one per process
     made = [
-        SharedOutgoingLimiter(
-            Redis.from_url(redis_url), namespace, SendLimits(overall_per_second=RATE)
-        )
-        for _ in range(3)
+        SharedOutgoingLimiter(client, namespace, SendLimits(overall_per_second=RATE))
+        for client in clients
     ]
     yield made
-    for limiter in made:
+    for limiter, client in zip(made, clients, strict=True):
         await limiter.close()
+        await client.aclose()
 
 
 def test_without_redis_the_limiter_is_the_process_own() -> None:

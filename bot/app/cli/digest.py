@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot.app.dispatcher import create_bot
+from bot.app.dispatcher import create_bot, create_redis
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, send_due_now
 from bot.render.i18n import create_i18n
@@ -23,14 +23,19 @@ async def run_digest(
     await migrate(url)
     engine = create_engine(url)
     bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+    redis = create_redis(settings.redis_url)  # the limiter shared with the running bots
     try:
-        fanout = create_fanout(bot, create_session_factory(engine), settings, create_i18n())
+        fanout = create_fanout(
+            bot, create_session_factory(engine), settings, create_i18n(), redis=redis
+        )
         try:
             report = await (send_due_now(fanout) if now else fanout.run())
         finally:
             await fanout.close()
     finally:
         await bot.session.close()
+        if redis is not None:
+            await redis.aclose()
         await engine.dispose()
     print(report.summary(), file=out)
     return 0

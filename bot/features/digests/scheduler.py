@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
@@ -42,6 +43,7 @@ def create_fanout(
     i18n: I18n,
     *,
     limiter: OutgoingLimiter | None = None,
+    redis: Any | None = None,
     config: FanoutConfig | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> DigestFanout:
@@ -57,7 +59,7 @@ def create_fanout(
         i18n,
         zone_for(settings.timezone),
         # Shared through Redis when several processes send for the bot.
-        limiter=limiter or create_limiter(bot.token, settings.redis_url, send_limits(settings)),
+        limiter=limiter or create_limiter(bot.token, redis, send_limits(settings)),
         config=config,
         clock=clock,
         keyboard=keyboard,

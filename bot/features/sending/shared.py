@@ -169,7 +169,7 @@ class SharedOutgoingLimiter(OutgoingLimiter):
     async def close(self) -> None:
         if self._pausing:
             await asyncio.gather(*self._pausing, return_exceptions=True)
-        await self.redis.aclose()
+        # The Redis client is the process's: its owner closes it.
 
 
 def _text(value: bytes | str) -> str:
@@ -178,14 +178,12 @@ def _text(value: bytes | str) -> str:
 
 def create_limiter(
     token: str,
-    redis_url: str | None,
+    redis: Any | None,
     limits: SendLimits | None = None,
     clock: Clock | None = None,
 ) -> OutgoingLimiter:
-    """The limiter for one bot token: shared through Redis when `redis_url` is set, else
-    for this process alone."""
-    if not redis_url:
+    """The limiter for one bot token: shared through the process's Redis client when there
+    is one, else for this process alone."""
+    if redis is None:
         return OutgoingLimiter(limits, clock)
-    from redis.asyncio import Redis
-
-    return SharedOutgoingLimiter(Redis.from_url(redis_url), limiter_namespace(token), limits, clock)
+    return SharedOutgoingLimiter(redis, limiter_namespace(token), limits, clock)
