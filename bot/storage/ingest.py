@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,7 +67,10 @@ async def ingest_paths(
     *,
     manifest: dict[str, ManifestEntry] | None = None,
     gazetteer: Gazetteer | None = None,
+    on_report: Callable[[IngestReport], None] | None = None,
 ) -> list[IngestReport]:
+    """The documents at `paths` (default: data/documents), one transaction each;
+    `on_report` hears of each document as it is done (a progress display)."""
     manifest = load_manifest() if manifest is None else manifest
     gazetteer = gazetteer or load_gazetteer()
     reports = []
@@ -76,11 +79,14 @@ async def ingest_paths(
             try:
                 document = read_document(path, manifest)
             except DocumentError as error:
-                reports.append(IngestReport(path.name, Outcome.FAILED, error=str(error)))
-                continue
-            reports.append(
-                await ingest_document(session_factory, document, gazetteer, session=session)
-            )
+                report = IngestReport(path.name, Outcome.FAILED, error=str(error))
+            else:
+                report = await ingest_document(
+                    session_factory, document, gazetteer, session=session
+                )
+            reports.append(report)
+            if on_report is not None:
+                on_report(report)
     return reports
 
 

@@ -156,10 +156,13 @@ async def test_cli_ingests_the_seeds_reports_and_lists_jsonl(
     documents = tmp_path / "docs"
     shutil.copytree(DOCUMENTS_DIR, documents)
     (documents / "zz_broken.txt").write_bytes(b"\xff\xfe\x00garbage")
-    out = io.StringIO()
-    assert await run_ingest(url, [str(documents)], out=out) == 1
+    out, progress = io.StringIO(), io.StringIO()
+    assert await run_ingest(url, [str(documents)], out=out, progress_out=progress) == 1
     assert "FAILED zz_broken.txt" in out.getvalue()
     assert "documents: 6 (5 added, 1 failed)" in out.getvalue()
+    # Not a terminal: the progress is a line a document, the last one naming the total.
+    lines = progress.getvalue().splitlines()
+    assert len(lines) == 6 and lines[-1] == "[6/6] ingest: zz_broken.txt"
     listing = io.StringIO()
     assert await run_facts(url, topic="zones", output_format="jsonl", out=listing) == 0
     records = [json.loads(line) for line in listing.getvalue().splitlines()]

@@ -8,17 +8,28 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
+from bot import DOCUMENTS_DIR
 from bot.domain import Fact, Topic
+from bot.render.progress import Progress
 from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.ingest import Outcome, ingest_paths
+from bot.storage.ingest import Outcome, document_paths, ingest_paths
 from bot.storage.repositories import FactRepository
 
 
-async def run_ingest(url: str, paths: Sequence[str], out: TextIO = sys.stdout) -> int:
+async def run_ingest(
+    url: str, paths: Sequence[str], out: TextIO = sys.stdout, progress_out: TextIO = sys.stderr
+) -> int:
     await migrate(url)
     engine = create_engine(url)
+    total = len(document_paths(paths or [DOCUMENTS_DIR]))
     try:
-        reports = await ingest_paths(create_session_factory(engine), paths or None)
+        # A bar on a terminal, a line a document otherwise.
+        with Progress(total, "ingest", progress_out) as progress:
+            reports = await ingest_paths(
+                create_session_factory(engine),
+                paths or None,
+                on_report=lambda report: progress.step(report.file_name),
+            )
     finally:
         await engine.dispose()
     totals: Counter[Topic] = Counter()

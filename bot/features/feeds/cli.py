@@ -10,7 +10,7 @@ from bot.domain.settings import Settings
 from bot.features.feeds.client import Fetcher, FetchPolicy
 from bot.features.feeds.collect import Collector, FeedReport
 from bot.features.feeds.feedlist import FEEDS_PATH, FeedsFileError, load_feeds
-from bot.features.feeds.progress import Progress
+from bot.render.progress import Progress
 from bot.storage.engine import create_engine, create_session_factory, migrate
 
 
