@@ -415,7 +415,9 @@ class FactRepository:
 
     async def remember_query(self, query: str) -> str:
         """A short key for a search query, kept in the store: a button carries the key
-        when the query is too long for its callback data."""
+        when the query is too long for its callback data. A NUL, which PostgreSQL's text
+        cannot hold and no search word contains, is dropped."""
+        query = query.replace("\x00", "")
         key = hashlib.sha256(query.encode("utf-8")).hexdigest()[:QUERY_KEY_LENGTH]
         known = await self._session.scalar(_RECALL, {"key": key})
         if known is None:

@@ -473,3 +473,15 @@ def test_query_words_are_plain_runs_of_letters_and_digits() -> None:
             for term in group:
                 assert term.text.isalnum() and term.text == term.text.lower()
     assert words_of("Сарань-2030 «ёлка»") == ["сарань", "2030", "елка"]
+
+
+async def test_a_query_with_a_nul_is_searched_and_kept_on_every_store(
+    session: AsyncSession, search: FactSearch
+) -> None:
+    """PostgreSQL's text cannot hold a NUL: a pasted one neither breaks the search nor
+    the key a long query is kept under."""
+    query = "Сарань\x00 " + "инвестиции " * 10
+    assert await find(search, query)
+    facts = FactRepository(session)
+    key = await facts.remember_query(query)
+    assert await facts.recall_query(key) == query.replace("\x00", "")
