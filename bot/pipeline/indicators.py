@@ -164,10 +164,33 @@ def object_of(
     after = _genitive_phrase(tokens, bisect_left(offsets, mention.end), text)
     if after:
         return after
+    elided = _elided_object(tokens, position, text)
+    if elided:
+        return elided
     before = _genitive_of_measure(tokens, position, text)
     if before:
         return before
     return _counted(tokens, position, mention, text)
+
+
+# A dash that stands for the verb a list of figures shares.
+DASHES = frozenset({"—", "–", "-"})
+
+
+def _elided_object(tokens: Sequence[AnalysedToken], position: int, text: str) -> str | None:
+    """The object of a figure whose verb the sentence gave once for several: "чугуна
+    выросло на 6 %, стали — на 6,6 %" → "сталь". The genitive noun right before the dash
+    that stands for the verb (a preposition may come between the dash and the figure)."""
+    index = position - 1
+    if index >= 0 and tokens[index][2] == "PREP":
+        index -= 1
+    if index < 1 or tokens[index][2] != "PUNCT" or tokens[index][0] not in DASHES:
+        return None
+    word = _word_at(text, tokens[index - 1][1])
+    nouns = [p[0] for p in parses(word) if p[1] == "NOUN" and "gent" in p[2]]
+    if not nouns or nouns[0] in NOT_OBJECTS or nouns[0] in MEASURE_NOUNS:
+        return None
+    return _nominative(word).lower()
 
 
 def _genitive_of_measure(tokens: Sequence[AnalysedToken], position: int, text: str) -> str | None:

@@ -47,6 +47,19 @@ def test_a_change_names_what_changed() -> None:
     assert (coal.metric, coal.object) == ("growth", "уголь")
 
 
+def test_figures_sharing_one_verb_keep_their_own_objects() -> None:
+    facts = facts_of(
+        "На комбинате выпуск кокса увеличился на 3%, чугуна — на 5,2%, проката — на 1,1%, "
+        "а добыча руды — на 12%."
+    )
+    assert [(f.value, f.object) for f in facts] == [
+        (Decimal(3), "кокс"),
+        (Decimal("5.2"), "чугун"),
+        (Decimal("1.1"), "прокат"),
+        (Decimal(12), "руда"),
+    ]
+
+
 def test_counts_in_one_sentence_differ_by_their_objects() -> None:
     facts = facts_of("В городе действуют 14 крупных предприятий и 230 малых.")
     assert [fact.object for fact in facts] == ["крупное предприятие", "малое предприятие"]
