@@ -3,6 +3,7 @@ groups; the bot blocked or removed; administrators adding documents."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -171,7 +172,7 @@ async def test_digest_shows_what_would_be_sent_now(driver: BotDriver) -> None:
     assert "с 1 января 2020 г." in text and "Источник:" in text
     assert [b.text for b in preview.reply.flat_buttons] == ["▶"]
     page_two = await driver.press(preview.reply, button(preview.reply, "▶"))
-    assert "Страница 2 из 2" in assert_valid(page_two.reply)
+    assert re.search(r"Страница 2 из [23]$", assert_valid(page_two.reply))
     assert page_two.reply.message_id == preview.reply.message_id
 
 
