@@ -6,15 +6,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from aiogram import Bot
-from aiogram.exceptions import ClientDecodeError, TelegramNetworkError, TelegramServerError
 from aiogram.utils.i18n import I18n
 
 from bot.app.commands import set_bot_commands
 from bot.app.dispatcher import create_bot, create_dispatcher, create_redis
 from bot.app.fsm import HoldUpdates
+from bot.app.reachability import FIRST_WAIT, when_reachable
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
 from bot.features.feeds.schedule import start_fetching
@@ -23,31 +22,6 @@ from bot.features.sending.shared import create_limiter
 from bot.storage.engine import create_engine, create_session_factory, migrate
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-# Telegram (or the proxy before it) not answering, or answering 5xx: worth waiting for.
-UNREACHABLE = (TelegramNetworkError, TelegramServerError, ClientDecodeError)
-FIRST_WAIT = 1.0
-LONGEST_WAIT = 30.0
-
-
-async def when_reachable(
-    what: str,
-    call: Callable[[], Awaitable[T]],
-    *,
-    first_wait: float = FIRST_WAIT,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> T:
-    """`call()`, tried again with growing waits while Telegram cannot be reached, as
-    aiogram's polling does once it runs: a start during a short outage then only waits."""
-    wait = first_wait
-    while True:
-        try:
-            return await call()
-        except UNREACHABLE as error:
-            log.warning("%s: Telegram unreachable (%s), trying again in %.0f s", what, error, wait)
-        await sleep(wait)
-        wait = min(wait * 2, LONGEST_WAIT)
 
 
 async def start_up(

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.domain import ExtractedFact
-from bot.pipeline.language import kazakh_letters
 from bot.pipeline.noise import Line
 from bot.pipeline.vocabulary import entry, words
 
@@ -107,7 +106,7 @@ def transliterate(text: str) -> Transliterated:
 @cache
 def _mixed_word() -> re.Pattern[str]:
     """A word with at least one Cyrillic letter."""
-    letters = "".join(sorted(kazakh_letters()))
+    letters = "".join(sorted(str(entry("kazakh", "detect", "letters"))))
     return re.compile(rf"[^\W\d_]*[а-яё{letters}][^\W\d_]*", re.IGNORECASE)
 
 
