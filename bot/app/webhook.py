@@ -31,6 +31,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.app.reachability import when_reachable
 from bot.domain.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,6 @@ async def register_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings)
 
 async def serve_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> None:
     """Registers the webhook and serves it until SIGTERM or SIGINT."""
-    from bot.app.reachability import when_reachable
 
     await when_reachable("setWebhook", lambda: register_webhook(bot, dispatcher, settings))
     runner = web.AppRunner(create_webhook_app(dispatcher, bot, settings), access_log=None)
