@@ -19,6 +19,7 @@ from pathlib import Path
 from bot import DOCUMENTS_DIR
 from bot.domain.charts import ChartKind
 from bot.features.charts.service import ChartService, RenderedChart
+from bot.features.charts.spec import chartable_metrics
 from bot.queries.facts import FactQueries
 from bot.render.i18n import LANGUAGES, create_i18n
 from bot.storage.engine import create_engine, create_session_factory, migrate
@@ -29,7 +30,6 @@ from tools.bench import Figure
 COLD_ROUNDS = 3
 CACHED_ROUNDS = 200
 TIMELINE_SUBJECT = "karaganda_region"
-TIMELINE_METRIC = "projects"
 
 
 async def run() -> list[Figure]:
@@ -46,6 +46,8 @@ async def run() -> list[Figure]:
                 queries = FactQueries(facts, DocumentRepository(session))
                 group = await queries.subject(TIMELINE_SUBJECT)
                 assert group is not None
+                # A timeline where the store has one: three dated figures of one indicator.
+                timelines = chartable_metrics(group)[:1]
 
                 def charts(service: ChartService) -> list[Callable[[], Awaitable[object]]]:
                     return [
@@ -53,7 +55,10 @@ async def run() -> list[Figure]:
                             lambda kind=kind: service.topic_chart(kind, facts)
                             for kind in (ChartKind.INVESTMENTS, ChartKind.CARGO, ChartKind.ZONES)
                         ),
-                        lambda: service.timeline_chart(group, TIMELINE_METRIC, facts),
+                        *(
+                            lambda metric=metric: service.timeline_chart(group, metric, facts)
+                            for metric in timelines
+                        ),
                     ]
 
                 with i18n.context():
