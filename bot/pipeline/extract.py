@@ -150,7 +150,10 @@ def _extract(
         mentions = find_numbers(sentence.text, context, before=last_mention)
         # what holds for all the sentence's figures, found once (and only if it has any)
         markers = Markers.of(status_tokens) if mentions else Markers.of([])
-        kazakh = is_kazakh(sentence.text)
+        # One reading of the sentence's language: the rules it is read by and the
+        # language its figures are stored with.
+        lang = sentence_language(sentence.text)
+        kazakh = lang == "kk"
         offsets = [token[1] for token in tokens]
         past = bool(mentions) and _has_past(tokens)
         rates = Rates.of(sentence.text) if mentions else Rates.of("")
@@ -294,7 +297,7 @@ def _extract(
                         quote=sentence.text,
                         start=sentence.start,
                         end=sentence.end,
-                        lang=sentence_language(sentence.text),
+                        lang=lang,
                         object=None
                         if kazakh
                         else object_of(tokens, offsets, position, mention, sentence.text),
