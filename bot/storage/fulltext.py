@@ -222,8 +222,8 @@ class FactSearch:
 
     async def add_facts(self, facts: Iterable[Mapping[Any, Any]]) -> None:
         """Index facts just inserted, given as mappings with `_FACT_COLUMNS` (the rows
-        the writer already holds, so nothing is read back)."""
-        await self._session.execute(BUMP_VERSION)
+        the writer already holds, so nothing is read back). The store's version is moved
+        by the document's write, once (`DocumentRepository.store`)."""
         if not self._indexed:
             return
         await self._write(index_rows(facts, self._labels, self._gazetteer))
