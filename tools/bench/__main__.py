@@ -14,6 +14,7 @@ BENCHMARKS = {
     "fetch": "pages a second fetched from a local site and ingested, beside files",
     "zones": "/zones through the dispatcher against a bare handler",
     "search": "search and the inline answer on a generated store of a million facts",
+    "inline": "inline answers through the dispatcher against a bare aiogram inline handler",
     "charts": "charts drawn cold and from the cache",
     "digest": "digest fan-out against the send limit",
     "footprint": "cold start and memory after many updates, against a bare aiogram echo bot",

@@ -1,0 +1,146 @@
+"""The cost of an inline answer through the dispatcher, against bare aiogram inline
+handlers on the same harness (as `tools.bench.zones` does for /zones).
+
+The store holds the seed documents; each round asks every query of `QUERIES` (Russian
+and Kazakh, names with a typo, the empty query) through `Dispatcher.feed_update`, and
+the answer goes over HTTP to the Bot API emulator. Two baselines, each a dispatcher
+with no middleware and one inline handler:
+
+- same answer: answers with the very results the bot gave for that query, prepared in
+  advance, so the difference is what the bot itself adds (middlewares, the store,
+  search, rendering), not the size of the answer;
+- one article: answers every query with one article naming the query.
+
+Fifty articles cost the emulator (and Telegram) far more to take than one does,
+whatever a bot does before it, so the ratio to the one article mostly measures the
+answer's size; the target applies to the same answer. Both are printed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessageContent
+
+from bot.app.dispatcher import create_bot, create_dispatcher
+from bot.domain.settings import Settings
+from bot.storage.engine import create_engine, create_session_factory, migrate
+from bot.storage.ingest import ingest_paths
+from tools.bench import Figure
+from tools.emulator import TelegramEmulator, User
+
+WARMUP = 5
+ROUNDS = 40
+QUERIES = [
+    ("Сарань", "ru"),
+    ("Темиртаю", "ru"),
+    ("инвестиции 2024", "ru"),
+    ("грузы аэропорт", "ru"),
+    ("көмір", "kk"),
+    ("жүк тасымалы", "kk"),
+    ("Qarmet", "ru"),
+    ("", "ru"),
+    ("", "kk"),
+]
+
+
+def bare_dispatcher() -> Dispatcher:
+    router = Router(name="bare")
+
+    @router.inline_query()
+    async def answer(inline_query: InlineQuery) -> None:
+        text = inline_query.query or "—"
+        article = InlineQueryResultArticle(
+            id="1", title=text, input_message_content=InputTextMessageContent(message_text=text)
+        )
+        await inline_query.answer([article], cache_time=1, is_personal=True)
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+def same_answer_dispatcher(answers: dict[str, dict[str, Any]]) -> Dispatcher:
+    router = Router(name="same")
+
+    @router.inline_query()
+    async def answer(inline_query: InlineQuery) -> None:
+        given = answers[inline_query.query]
+        await inline_query.answer(
+            given["results"],
+            cache_time=1,
+            is_personal=True,
+            next_offset=given["next_offset"],
+        )
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    return dispatcher
+
+
+async def _answer(
+    emulator: TelegramEmulator, bot: Bot, dispatcher: Dispatcher, user: User, query: str
+) -> float:
+    update = emulator.inline_query(user, query)
+    started = time.perf_counter()
+    await dispatcher.feed_update(bot, update)
+    return time.perf_counter() - started
+
+
+async def run() -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        await migrate(url)
+        engine = create_engine(url)
+        try:
+            factory = create_session_factory(engine)
+            await ingest_paths(factory)
+            settings = Settings(_env_file=None, bot_token=None, database_url=url)  # type: ignore[call-arg]
+            bot_dispatcher = create_dispatcher(settings, factory)
+            async with TelegramEmulator() as emulator:
+                bot = create_bot(emulator.token, api_url=emulator.base_url)
+                try:
+                    users = {
+                        language: emulator.create_user("Bench", language_code=language)
+                        for language in ("ru", "kk")
+                    }
+                    answers: dict[str, dict[str, Any]] = {}
+                    for query, language in QUERIES:
+                        await _answer(emulator, bot, bot_dispatcher, users[language], query)
+                        given = emulator.last_inline_answer()
+                        assert given.results, query
+                        answers[query] = {
+                            "results": given.results,
+                            "next_offset": given.next_offset,
+                        }
+                    sides: dict[str, tuple[Dispatcher, list[float]]] = {
+                        "inline": (bot_dispatcher, []),
+                        "bare": (bare_dispatcher(), []),
+                        "same": (same_answer_dispatcher(answers), []),
+                    }
+                    # Interleaved, so drifts of the machine touch every side alike.
+                    for round_ in range(WARMUP + ROUNDS):
+                        for query, language in QUERIES:
+                            for dispatcher, times in sides.values():
+                                took = await _answer(
+                                    emulator, bot, dispatcher, users[language], query
+                                )
+                                if round_ >= WARMUP:
+                                    times.append(took)
+                finally:
+                    await bot.session.close()
+        finally:
+            await engine.dispose()
+    inline, bare, same = (statistics.median(times) * 1000 for _, times in sides.values())
+    return [
+        Figure("inline_answer_median", inline, "ms", "for information"),
+        Figure("one_article_inline_answer_median", bare, "ms", "for information"),
+        Figure("same_inline_answer_median", same, "ms", "for information"),
+        Figure("inline_vs_same_inline_answer", inline / same, "x", "<= 3x"),
+        Figure("inline_vs_one_article_answer", inline / bare, "x", "for information: answer size"),
+    ]
