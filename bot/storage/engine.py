@@ -45,8 +45,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # update): after a database restart the first failing statement makes the pool
         # drop every connection it holds, and the next update connects afresh.
         kwargs.setdefault("pool_recycle", 300)
+        # Every statement of the bot reads a few rows and stops (a page newest first): a
+        # parallel plan would start workers for branches the page never needs.
         kwargs.setdefault(
-            "connect_args", {"server_settings": {"application_name": "karaganda-facts-bot"}}
+            "connect_args",
+            {
+                "server_settings": {
+                    "application_name": "karaganda-facts-bot",
+                    "max_parallel_workers_per_gather": "0",
+                }
+            },
         )
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):

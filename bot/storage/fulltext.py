@@ -11,15 +11,17 @@ runs of letters and digits, and each becomes a quoted string here.
 Ranking is by tiers, the same on every store: first the facts with every word in their
 subject or metric, then also in their topic words, then the rest; newest document first
 within a tier. (A store's own rank, bm25 or ts_rank, would order the two stores' pages
-differently.) Every word of the query is probed first (one statement), counting at
-most `EXACT_LIMIT` facts:
+differently.) How many facts each word is found in is kept in `search_words`, written
+with the index (migration 0009), and read once per word and second per process
+(`WordCounts`), so a query does not count its words:
 
-- some word narrower than that ("Qarmet инвестиции"): the matches are no more than the
-  narrow words match, so all of them are put in their tiers and sorted;
+- some word in fewer than `EXACT_LIMIT` facts ("Qarmet инвестиции"): the matches are no
+  more than that word's, so all of them are put in their tiers and sorted;
 - every word broad ("инвестиции", "рабочие места"): the most recently added facts first
-  within a tier, the first two tiers looked for among the `RECENT` newest facts only.
-  The index is walked in id order and stops after the page, so the cost follows the
-  page and that window, not the size of the store.
+  within a tier, the first two tiers looked for among the newest facts only — a window
+  of as many as the words' counts say hold a few pages of matches. The index is walked
+  in id order and stops after the page, so the cost follows the page and that window,
+  not the size of the store.
 
 Years, plan words and topic words are filters on the matches (`bot.storage.fact_rows`);
 a query of filters alone lists the facts meeting them, newest first. A name the store
@@ -38,14 +40,16 @@ few thousand facts.
 
 from __future__ import annotations
 
+import math
+import time
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Integer, Select, column, select, text
+from sqlalchemy import Integer, Select, bindparam, column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import TextClause
 
 from bot.domain import Fact
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
@@ -89,18 +93,26 @@ STATE_TABLE = "search_state"
 # another one is rebuilt by `python -m bot reindex`.
 ANALYSIS = "2"
 
-# A word of the query matching at least this many facts is "broad" (see above).
+# A word of the query found in at least this many facts is "broad" (see above).
 EXACT_LIMIT = 200
+# How many facts each indexed word is found in (migration 0009).
+WORDS_TABLE = "search_words"
+# The window of the first tiers: the newest facts, as many as hold `WINDOW_MARGIN` times
+# the page's matches by the words' counts, within `WINDOW_MIN` and `WINDOW_MAX`.
+WINDOW_MARGIN = 4
+WINDOW_MIN = 512
+WINDOW_MAX = 8_192
+# How long a process trusts the word counts it read: another process's ingest shows in
+# which words are broad that much later at most (this process's own writes at once).
+COUNTS_TTL = 1.0
+COUNTS_STORES = 8
+COUNTS_WORDS = 50_000
 # The fields every word must be found in, tier by tier (None: anywhere).
 TIERS: tuple[frozenset[str] | None, ...] = (
     frozenset({SUBJECT, METRIC}),
     frozenset({SUBJECT, METRIC, TOPIC}),
     None,
 )
-# Broad queries look for their strongest matches (the first tiers) among this many of
-# the most recently added facts: finding that a tier is nearly empty would otherwise
-# cost a walk through the whole index.
-RECENT = 2_000
 # Results further down than this are not served (inline paging stops there).
 MAX_OFFSET = 1000
 # An empty phrase: matches nothing (a tier some word cannot be found in).
@@ -121,6 +133,21 @@ _DELETE_DOCUMENT = text(
 BUMP_VERSION = text(f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1")
 _SET_ANALYSIS = text(f"UPDATE {STATE_TABLE} SET analysis = :analysis WHERE id = 1")
 _FACT_COLUMNS = ("id", "topic", "subject", "entity_key", "metric", "quote")
+# A word's count goes up by the facts indexed with it (and down as they go).
+COUNT_WORDS = (
+    f"INSERT INTO {WORDS_TABLE} (word, facts) VALUES (:word, :facts) "
+    f"ON CONFLICT (word) DO UPDATE SET facts = {WORDS_TABLE}.facts + excluded.facts"
+)
+_UNCOUNT_WORDS = text(f"UPDATE {WORDS_TABLE} SET facts = facts - :facts WHERE word = :word")
+_WORDS_OF_DOCUMENT = text(
+    f"SELECT {', '.join(FIELDS)} FROM {FTS_TABLE} WHERE rowid IN "
+    "(SELECT id FROM facts WHERE document_id = :document_id)"
+)
+_NEWEST = text("SELECT max(id) FROM facts")
+_COUNTS = text(
+    f"SELECT word, facts FROM {WORDS_TABLE} WHERE word IN :words "
+    "UNION ALL SELECT '', max(id) FROM facts"
+).bindparams(bindparam("words", expanding=True))
 _VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
 _SUBJECTS = text("SELECT DISTINCT subject FROM facts")
 # The subject words of the last few (store, version) pairs a process asked about.
@@ -146,6 +173,42 @@ def index_rows(
         )
         rows.append({"id": fact["id"], **{name: document.field(name) for name in FIELDS}})
     return rows
+
+
+def word_counts(rows: Iterable[Mapping[Any, Any]]) -> list[dict[str, Any]]:
+    """How many of the index rows each word is found in (in any field), as the
+    parameters of `COUNT_WORDS`, in the order of the words (so that two writers lock
+    the same rows in the same order)."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts.update(set(" ".join(str(row[name]) for name in FIELDS).split()))
+    return [{"word": word, "facts": facts} for word, facts in sorted(counts.items())]
+
+
+@dataclass(slots=True)
+class WordCounts:
+    """What a process knows of a store's word counts: read at `read_at`, the newest
+    fact's id then, and the words asked about so far (0: a word no fact has)."""
+
+    read_at: float
+    newest: int = -1
+    facts: dict[str, int] = field(default_factory=dict)
+
+
+_WORD_COUNTS: OrderedDict[str, WordCounts] = OrderedDict()
+
+
+def forget_word_counts(store: str) -> None:
+    """The store's words were written in this process: read their counts afresh."""
+    _WORD_COUNTS.pop(store, None)
+
+
+def window_start(newest: int, size: int, wanted: int) -> int:
+    """The first id of the window a broad query's first tiers are looked for in: the
+    newest facts, as many as hold `WINDOW_MARGIN` times `wanted` matches of a word found
+    in `size` facts out of about `newest`."""
+    span = math.ceil(WINDOW_MARGIN * wanted * max(newest, 1) / max(size, 1))
+    return max(newest - max(WINDOW_MIN, min(span, WINDOW_MAX)) + 1, 0)
 
 
 def phrase(term: Term, within: frozenset[str] | None = None) -> str | None:
@@ -213,6 +276,11 @@ class FactSearch:
         await self._session.execute(BUMP_VERSION)
         if not self._indexed:
             return
+        # The document's facts indexed already (a document that inherits another's
+        # facts) are counted again below.
+        counts = await self._words_of_document(document_id)
+        if counts:
+            await self._session.execute(_UNCOUNT_WORDS, counts)
         result = await self._session.execute(
             select(*(getattr(FactRecord, name) for name in _FACT_COLUMNS)).where(
                 FactRecord.document_id == document_id
@@ -229,11 +297,20 @@ class FactSearch:
         await self._write(index_rows(facts, self._labels, self._gazetteer))
 
     async def remove_document(self, document_id: int) -> None:
-        """Drop the index rows of a document's facts (before they are deleted)."""
+        """Drop the index rows of a document's facts (before they are deleted), and
+        their words from the counts."""
         await self._session.execute(BUMP_VERSION)
         if not self._indexed:
             return
+        counts = await self._words_of_document(document_id)
+        if counts:
+            await self._session.execute(_UNCOUNT_WORDS, counts)
+        forget_word_counts(store_of(self._session))
         await self._remove_document(document_id)
+
+    async def _words_of_document(self, document_id: int) -> list[dict[str, Any]]:
+        rows = await self._session.execute(_WORDS_OF_DOCUMENT, {"document_id": document_id})
+        return word_counts(rows.mappings())
 
     async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})
@@ -269,6 +346,8 @@ class FactSearch:
 
     async def _clear(self) -> None:
         await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+        await self._session.execute(text(f"DELETE FROM {WORDS_TABLE}"))
+        forget_word_counts(store_of(self._session))
 
     async def _write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -276,6 +355,12 @@ class FactSearch:
         # A fact id the store reuses must not meet a row left by a fact deleted elsewhere.
         await self._session.execute(_DELETE_ROWS, [{"id": row["id"]} for row in rows])
         await self._session.execute(text(INSERT_ROW), rows)
+        await self._count(rows)
+
+    async def _count(self, rows: list[dict[str, Any]]) -> None:
+        """The rows' words counted in `search_words`."""
+        await self._session.execute(text(COUNT_WORDS), word_counts(rows))
+        forget_word_counts(store_of(self._session))
 
     # ---- searching ------------------------------------------------------------------
 
@@ -390,7 +475,9 @@ class FactSearch:
                     for tier, within in enumerate(TIERS, start=1)
                 },
             )
-            params.update(floor=newest - RECENT, wanted=offset + limit)
+            wanted = offset + limit
+            first = window_start(newest, min(size for _group, size in known), wanted)
+            params.update(self._window(first), wanted=wanted)
         rows = (await self._session.execute(statement, {**params, **page_params})).all()
         return [fact_of(row) for row in rows]
 
@@ -414,6 +501,10 @@ class FactSearch:
             if rows or offset:
                 return [fact_of(row) for row in rows]
         return []
+
+    def _window(self, first: int) -> dict[str, Any]:
+        """The parameters that bound the first tiers to the ids from `first` on."""
+        return {"floor": first - 1}
 
     def _tier_params(
         self, narrow: str | None, alternatives: Sequence[Sequence[Sequence[Term]]] = ()
@@ -439,29 +530,40 @@ class FactSearch:
     async def _probe(
         self, groups: Sequence[Sequence[Term]]
     ) -> tuple[list[tuple[Sequence[Term], int]], int]:
-        """The groups with how many facts each matches (up to `EXACT_LIMIT`), and the
-        newest fact's id, in one statement. Words the store has never seen
+        """The groups with how many facts they are found in (at most: the sum of their
+        words' counts), and the newest fact's id. Words the store has never seen
         ("сколько", a typo) are left out rather than emptying the answer."""
-        matched = [(group, match) for group in groups if (match := self.match_expression([group]))]
-        if not matched:
-            newest = (await self._session.execute(text("SELECT max(id) FROM facts"))).scalar()
-            return [], int(newest or 0)
-        params: dict[str, Any] = {f"g{i}": match for i, (_group, match) in enumerate(matched)}
-        params["cap"] = EXACT_LIMIT
-        statement = self._probe_statement(len(matched))
-        *sizes, newest = (await self._session.execute(statement, params)).one()
-        known = [
-            (group, int(size)) for (group, _m), size in zip(matched, sizes, strict=True) if size
-        ]
-        return known, int(newest or 0)
+        matched = [group for group in groups if self.match_expression([group])]
+        counts = await self._word_counts({term.text for group in matched for term in group})
+        known = []
+        for group in matched:
+            size = sum(counts.facts.get(term.text, 0) for term in group)
+            if size > 0:
+                known.append((group, size))
+        return known, counts.newest
 
-    def _probe_statement(self, count: int) -> TextClause:
-        counts = ", ".join(
-            f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :g{i} "
-            "LIMIT :cap))"
-            for i in range(count)
-        )
-        return text(f"SELECT {counts}, (SELECT max(id) FROM facts)")
+    async def _word_counts(self, words: Iterable[str]) -> WordCounts:
+        """The counts of `words`: those this process read within `COUNTS_TTL`, the
+        rest in one statement (with the newest fact's id)."""
+        store = store_of(self._session)
+        now = time.monotonic()
+        known = _WORD_COUNTS.get(store)
+        if known is None or now - known.read_at >= COUNTS_TTL or len(known.facts) > COUNTS_WORDS:
+            known = _WORD_COUNTS[store] = WordCounts(now)
+            while len(_WORD_COUNTS) > COUNTS_STORES:
+                _WORD_COUNTS.popitem(last=False)
+        missing = sorted(word for word in words if word not in known.facts)
+        if not missing and known.newest < 0:
+            known.newest = int(await self._session.scalar(_NEWEST) or 0)
+        elif missing:
+            rows = (await self._session.execute(_COUNTS, {"words": missing})).all()
+            known.facts.update(dict.fromkeys(missing, 0))
+            for word, facts in rows:
+                if word:
+                    known.facts[word] = int(facts)
+                else:
+                    known.newest = int(facts or 0)
+        return known
 
     @classmethod
     def _statements(cls, filters: Filters) -> tuple[Select[Any], Select[Any]]:

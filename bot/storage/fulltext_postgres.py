@@ -10,8 +10,9 @@ text-search configuration, parser or server locale stands between the analysis a
 index, and nothing a user types reaches tsquery syntax (words are letters and digits,
 quoted).
 
-The search itself is `FactSearch`'s (probe every word, then put the matches in tiers);
-this class supplies the PostgreSQL statements, which order the pages as SQLite's do.
+The search itself is `FactSearch`'s (each word's count from `search_words`, then the
+matches put in tiers); this class supplies the PostgreSQL statements, which order the
+pages as SQLite's do.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import Integer, Select, column, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import TextClause
 
 from bot.pipeline.gazetteer import Gazetteer
 from bot.pipeline.search_terms import (
@@ -38,7 +38,11 @@ from bot.pipeline.search_terms import (
     subject_words,
 )
 from bot.storage.fact_rows import NEWEST_DOCUMENT_FIRST, filtered, page
-from bot.storage.fulltext import FTS_TABLE, TIERS, FactSearch
+from bot.storage.fulltext import (
+    FTS_TABLE,
+    TIERS,
+    FactSearch,
+)
 
 # The tsvector weight of each field: PostgreSQL has four, so the quote and its lemmas
 # share the lowest (no query tells them apart).
@@ -47,6 +51,9 @@ FIELD_WEIGHT = {SUBJECT: "A", METRIC: "B", TOPIC: "C", QUOTE: "D", LEMMAS: "D"}
 MAX_POSITION = 16_383
 # A query that matches nothing (a tier some word cannot be found in).
 NOTHING = "'a' & !'a'"
+# How many facts older than a broad query's window are walked by key, newest first,
+# for matches of the last tier before the index is asked for the rest.
+OLDER_WALK = 8_192
 
 
 def _quoted(word: str) -> str:
@@ -94,6 +101,13 @@ _UPSERT = text(
 _DELETE_DOCUMENT = text(
     f"DELETE FROM {FTS_TABLE} WHERE id IN (SELECT id FROM facts WHERE document_id = :document_id)"
 )
+# A document's indexed words, with how many of its facts have each (blocks left out).
+_WORDS_OF_DOCUMENT = text(
+    f"SELECT word, count(*) AS facts FROM {FTS_TABLE}, "
+    "unnest(tsvector_to_array(document)) AS word "
+    "WHERE id IN (SELECT id FROM facts WHERE document_id = :document_id) "
+    "AND word NOT LIKE '#%' GROUP BY word ORDER BY word"
+)
 
 
 # Subjects with a word near the given one: loose enough for two wrong letters in a
@@ -110,34 +124,45 @@ def _matches(name: str) -> str:
 
 def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
     """The two page statements, their matches limited by `where` (a condition on
-    `id`: the query's filters, or nothing)."""
-    # Some word narrow: every match, with the tiers it is in.
+    `id`: the query's filters, or nothing).
+
+    A GIN index finds a word's facts in no useful order, and joining a broad word's
+    posting list with another's means decoding all of it: some 15 ms for a word in a
+    quarter of a million facts, whatever the page. So the index is asked only for the
+    narrow words; every other condition is checked on the rows found (`IS TRUE` keeps it
+    out of the index), and broad queries walk the newest facts by their key instead."""
+    # Some word narrow: the narrow words' facts from the index, checked for all the words,
+    # with the tiers each is in.
     narrowed_hits = (
         text(
             f"SELECT id, CAST({_matches('strong')} AS integer) AS strong, "
             f"CAST({_matches('fair')} AS integer) AS fair "
-            f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND {_matches('all')}{where}"
+            f"FROM {FTS_TABLE} WHERE {_matches('narrow')} AND ({_matches('all')}) IS TRUE{where}"
         )
         .columns(column("id", Integer), column("strong", Integer), column("fair", Integer))
         .subquery("hits")
     )
-    # Every word broad. A GIN index finds a word's facts in no useful order, and checking
-    # their field weights means reading every one of them: for a word in 2 % of a million
-    # facts, 20,000 rows for a page of 50. So the recent facts (after `:floor`) are read
-    # newest first instead, each labelled with the first tier it is in (the tiers nest);
-    # only when they hold less than the page are the older matches of the last tier
-    # looked up.
+    # Every word broad: the window of the newest facts (from `:first` on) read by key, each
+    # match labelled with the first tier it is in (the tiers nest). When they are fewer
+    # than the page, the older matches of the last tier follow, newest first: by key down
+    # to `:reach`, then from the index (few, if so many facts had so few) — each run
+    # looked up only if the one before it fell short.
+    older_runs = " UNION ALL ".join(
+        f"(SELECT id FROM {FTS_TABLE} WHERE {condition}{where} ORDER BY id DESC LIMIT :wanted)"
+        for condition in (
+            f"id < :first AND id >= :reach AND ({_matches('tier3')}) IS TRUE",
+            f"id < :reach AND {_matches('tier3')}",
+        )
+    )
     tiered_hits = (
         text(
             "WITH recent AS MATERIALIZED ("
             f"SELECT id, CASE WHEN {_matches('tier1')} THEN 1 WHEN {_matches('tier2')} THEN 2 "
             f"ELSE 3 END AS tier FROM {FTS_TABLE} "
-            # IS TRUE keeps the planner on the primary key's range rather than the GIN index.
-            f"WHERE id > :floor AND ({_matches('tier3')}) IS TRUE{where}) "
+            f"WHERE id >= :first AND ({_matches('tier3')}) IS TRUE{where}) "
             "SELECT id, tier FROM recent UNION ALL "
-            f"(SELECT id, 3 AS tier FROM {FTS_TABLE} "
-            "WHERE (SELECT count(*) FROM recent) < :wanted "
-            f"AND {_matches('tier3')} AND id <= :floor{where} ORDER BY id DESC LIMIT :wanted) "
+            f"(SELECT id, 3 AS tier FROM ({older_runs}) AS older "
+            "WHERE (SELECT count(*) FROM recent) < :wanted LIMIT :wanted) "
             # The page's rows only are joined to their facts and documents.
             "ORDER BY tier, id DESC LIMIT :wanted"
         )
@@ -187,19 +212,18 @@ class PostgresFactSearch(FactSearch):
     async def _remove_document(self, document_id: int) -> None:
         await self._session.execute(_DELETE_DOCUMENT, {"document_id": document_id})
 
-    async def _clear(self) -> None:
-        await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))
-
     async def _write(self, rows: list[dict[str, Any]]) -> None:
         if rows:
             await self._session.execute(
                 _UPSERT, [{"id": row["id"], "document": document_vector(row)} for row in rows]
             )
+            await self._count(rows)
 
-    def _probe_statement(self, count: int) -> TextClause:
-        counts = ", ".join(
-            f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {_matches(f'g{i}')} "
-            f"LIMIT :cap) AS g{i})"
-            for i in range(count)
-        )
-        return text(f"SELECT {counts}, (SELECT max(id) FROM facts)")
+    async def _words_of_document(self, document_id: int) -> list[dict[str, Any]]:
+        rows = await self._session.execute(_WORDS_OF_DOCUMENT, {"document_id": document_id})
+        return [dict(row) for row in rows.mappings()]
+
+    def _window(self, first: int) -> dict[str, Any]:
+        """The window from `first` on, and how far below it older matches are looked for
+        by key before the index is asked."""
+        return {"first": first, "reach": first - OLDER_WALK}

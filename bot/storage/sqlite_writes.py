@@ -22,7 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DocumentMeta, ExtractedFact
 from bot.pipeline.search_terms import index_labels
-from bot.storage.fulltext import BUMP_VERSION, FTS_TABLE, INSERT_ROW, index_rows
+from bot.storage.engine import store_of
+from bot.storage.fulltext import (
+    BUMP_VERSION,
+    COUNT_WORDS,
+    FTS_TABLE,
+    INSERT_ROW,
+    forget_word_counts,
+    index_rows,
+    word_counts,
+)
 from bot.storage.models import DecimalText
 from bot.storage.writes import fact_identity, further_sources, match_known, part_links
 
@@ -200,3 +209,5 @@ class SqliteNewDocument:
         # lowest of them is one a fact deleted elsewhere left behind.
         await driver.execute_fetchall(f"DELETE FROM {FTS_TABLE} WHERE rowid >= ?", (min(ids),))
         await driver.executemany(INSERT_ROW, rows)
+        await driver.executemany(COUNT_WORDS, word_counts(rows))
+        forget_word_counts(store_of(self._session))

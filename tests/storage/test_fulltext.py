@@ -485,3 +485,70 @@ async def test_a_query_with_a_nul_is_searched_and_kept_on_every_store(
     facts = FactRepository(session)
     key = await facts.remember_query(query)
     assert await facts.recall_query(key) == query.replace("\x00", "")
+
+
+# ---- the words' counts ------------------------------------------------------------------
+
+
+async def counted_words(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        text(f"SELECT word, facts FROM {fulltext.WORDS_TABLE} WHERE facts > 0")
+    )
+    return {word: int(facts) for word, facts in rows}
+
+
+async def recounted_words(session: AsyncSession) -> dict[str, int]:
+    """How many index rows each word is in, counted afresh from the index itself."""
+    if is_sqlite(session):
+        await session.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.recount "
+                f"USING fts5vocab(main, {fulltext.FTS_TABLE}, row)"
+            )
+        )
+        rows = await session.execute(text("SELECT term, doc FROM temp.recount"))
+    else:
+        rows = await session.execute(
+            text(
+                f"SELECT word, count(*) FROM {fulltext.FTS_TABLE}, "
+                "unnest(tsvector_to_array(document)) AS word GROUP BY word"
+            )
+        )
+    return {word: int(facts) for word, facts in rows}
+
+
+async def test_each_words_count_follows_the_index(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Stored, stated again by another document, replaced (its figures passing to the
+    other document), removed, rebuilt: every word's count is the number of indexed
+    facts with it."""
+    plant = make_fact(
+        subject="Завод ферросплавов", entity_key=None, quote="Завод ферросплавов построят."
+    )
+    again = make_fact(
+        subject="Завод ферросплавов", entity_key=None, quote="Ферросплавный завод построят."
+    )
+    mine = make_fact(subject="Шахта Казахстанская", entity_key=None, quote="Шахту обновят.")
+    steps = [
+        lambda documents: documents.store(make_meta("a.txt"), [plant, make_fact()]),
+        lambda documents: documents.store(make_meta("b.txt"), [again, mine]),
+        lambda documents: documents.store(
+            replace(make_meta("a.txt"), sha256="0" * 64), [make_fact(subject="Кремниевый завод")]
+        ),
+        lambda documents: documents.remove("a.txt"),
+    ]
+    for step in steps:
+        async with session_factory() as session:
+            await step(DocumentRepository(session))
+            await session.commit()
+            assert await counted_words(session) == await recounted_words(session)
+            assert await counted_words(session)
+    async with session_factory() as session:
+        await session.execute(text(f"UPDATE {fulltext.WORDS_TABLE} SET facts = 1"))
+        await fact_search(session).rebuild()
+        await session.commit()
+        assert await counted_words(session) == await recounted_words(session)
+        assert [f.subject for f in await fact_search(session).search("шахта")] == [
+            "Шахта Казахстанская"
+        ]

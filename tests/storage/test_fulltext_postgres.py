@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from bot import DOCUMENTS_DIR
 from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term, index_labels
-from bot.storage import fulltext
+from bot.storage import fulltext, fulltext_postgres
 from bot.storage.engine import alembic_config, create_engine, create_session_factory, migrate
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
 from bot.storage.ingest import ingest_paths
@@ -116,14 +116,22 @@ async def answers(url: str, language: str = "ru") -> dict[str, list[int]]:
         await engine.dispose()
 
 
-@pytest.mark.parametrize("recent", [fulltext.RECENT, 3])
+@pytest.mark.parametrize("window, older_walk", [(None, None), (3, 4), (1, 0)])
 async def test_broad_queries_answer_alike_on_both_stores(
-    both_stores: tuple[str, str], monkeypatch: pytest.MonkeyPatch, recent: int
+    both_stores: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    window: int | None,
+    older_walk: int | None,
 ) -> None:
     """Every word broad (tiers, then recency): the same facts in the same order, also when
-    the recent window is smaller than the store and older matches are looked up."""
+    the window of the newest facts is smaller than the store and older matches are looked
+    up, walking by key and then from the index."""
     monkeypatch.setattr(fulltext, "EXACT_LIMIT", 1)
-    monkeypatch.setattr(fulltext, "RECENT", recent)
+    if window is not None:
+        monkeypatch.setattr(fulltext, "WINDOW_MIN", window)
+        monkeypatch.setattr(fulltext, "WINDOW_MAX", window)
+    if older_walk is not None:
+        monkeypatch.setattr(fulltext_postgres, "OLDER_WALK", older_walk)
     sqlite, postgres = both_stores
     assert await answers(postgres) == await answers(sqlite)
 

@@ -10,7 +10,8 @@ in with `executemany` in one transaction on a temporary SQLite file.
 The index rows are what `bot.storage.fulltext` would write: each piece of a template's
 sentence is analysed once and the new figures are put between the pieces (a figure is
 a word of its own, with no lemma), and a sample of the generated rows is checked against
-the full analysis before anything is measured.
+the full analysis before anything is measured. The words' counts are filled in from the
+finished index.
 
 Then inline queries people type, in Russian and Kazakh, first pages and later ones, go
 through `FactSearch.search` with a session each, as an inline query would; and then,
@@ -63,7 +64,7 @@ from bot.queries.facts import FactQueries
 from bot.render.i18n import create_i18n
 from bot.render.inline import PAGE_SIZE, inline_page, rendered_article
 from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.fulltext import FTS_TABLE
+from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE
 from bot.storage.repositories import FactRepository
 from bot.storage.searches import fact_search
 from tools.bench import Figure, postgres_server_url, skipped
@@ -337,6 +338,12 @@ def build_store(path: Path, facts: int, gazetteer: Gazetteer) -> None:
             connection.executemany(insert_row, index_rows)
         for sql in indexes:
             connection.execute(sql)
+        # Each word's count of facts, as the store keeps them (and as migration 0009 fills
+        # them in): from FTS5's own vocabulary.
+        connection.execute(
+            f"CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, {FTS_TABLE}, row)"
+        )
+        connection.execute(f"INSERT INTO {WORDS_TABLE} (word, facts) SELECT term, doc FROM words")
         connection.execute("COMMIT")
     finally:
         connection.close()

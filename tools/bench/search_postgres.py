@@ -2,10 +2,10 @@
 
 The documents and facts are read from the SQLite store the bench built, and the index
 rows from its FTS5 table (the same analysed fields) become the tsvectors
-`bot.storage.fulltext_postgres` writes. Everything goes in with COPY into a migrated
-throwaway database, the secondary indexes (the GIN index among them) are built once at
-the end, and the tables analysed, so both stores answer the same queries over the same
-facts.
+`bot.storage.fulltext_postgres` writes; the words' counts are copied as they are.
+Everything goes in with COPY into a migrated throwaway database, the secondary indexes
+(the GIN index among them) are built once at the end, and the tables analysed, so both
+stores answer the same queries over the same facts.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.pipeline.search_terms import FIELDS
-from bot.storage.fulltext import FTS_TABLE
+from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE
 from bot.storage.fulltext_postgres import document_vector
 from tools.databases import server_dsn
 
@@ -57,6 +57,7 @@ async def copy_store(sqlite_path: Path, url: str) -> None:
             columns=["id", "document"],
             format="csv",
         )
+        await _copy(connection, WORDS_TABLE, ("word", "facts"), source, WORDS_TABLE, "word")
         for index in indexes:
             await connection.execute(index["indexdef"])
         await connection.execute("ANALYZE")
@@ -66,10 +67,15 @@ async def copy_store(sqlite_path: Path, url: str) -> None:
 
 
 async def _copy(
-    connection: Any, table: str, columns: tuple[str, ...], source: sqlite3.Connection, name: str
+    connection: Any,
+    table: str,
+    columns: tuple[str, ...],
+    source: sqlite3.Connection,
+    name: str,
+    key: str = "id",
 ) -> None:
     quoted = ", ".join(f'"{column}"' for column in columns)
-    rows = source.execute(f"SELECT {quoted} FROM {name} ORDER BY id")
+    rows = source.execute(f"SELECT {quoted} FROM {name} ORDER BY {key}")
     await connection.copy_to_table(
         table, source=_csv(rows), columns=list(columns), format="csv", null="\\N"
     )
@@ -78,7 +84,7 @@ async def _copy(
 def _vectors(source: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
     rows = source.execute(f"SELECT rowid, {', '.join(FIELDS)} FROM {FTS_TABLE} ORDER BY rowid")
     for fact_id, *fields in rows:
-        yield fact_id, document_vector(dict(zip(FIELDS, fields, strict=True)))
+        yield fact_id, document_vector({"id": fact_id, **dict(zip(FIELDS, fields, strict=True))})
 
 
 async def _csv(rows: Iterable[tuple[object, ...]]) -> AsyncIterator[bytes]:
