@@ -69,17 +69,19 @@ def filter_params(filters: Filters) -> dict[str, Any]:
     }
 
 
-def page(hits: Any, *order: Any) -> Select[Any]:
-    """The page of facts of a subquery `hits` (with an `id` column), ordered and cut."""
-    return (
+def page(hits: Any, *order: Any, cut: bool = True) -> Select[Any]:
+    """The page of facts of a subquery `hits` (with an `id` column), ordered and cut
+    (`cut=False`: `hits` holds the page's rows only, cut by `:limit` and `:offset`)."""
+    statement = (
         select(*COLUMNS)
         .select_from(hits)
         .join(FACTS, FACTS.c.id == hits.c.id)
         .join(DOCUMENTS, DOCUMENTS.c.id == FACTS.c.document_id)
         .order_by(*order)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
     )
+    if not cut:
+        return statement
+    return statement.limit(bindparam("limit")).offset(bindparam("offset"))
 
 
 # Every fact meeting the filters, newest document first: a query of filters alone.

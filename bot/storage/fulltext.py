@@ -99,7 +99,7 @@ EXACT_LIMIT = 200
 WORDS_TABLE = "search_words"
 # The window of the first tiers: the newest facts, as many as hold `WINDOW_MARGIN` times
 # the page's matches by the words' counts, within `WINDOW_MIN` and `WINDOW_MAX`.
-WINDOW_MARGIN = 4
+WINDOW_MARGIN = 2
 WINDOW_MIN = 512
 WINDOW_MAX = 8_192
 # How long a process trusts the word counts it read: another process's ingest shows in
@@ -615,6 +615,7 @@ def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
         f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH :tier{{tier}}{where} "
         "ORDER BY rowid DESC LIMIT :wanted)"
     )
+    # The page is cut here, so that only its rows are joined to their facts and documents.
     tiered_hits = (
         text(
             "SELECT id, min(tier) AS tier FROM ("
@@ -622,7 +623,7 @@ def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
                 (last_tier if within is None else recent_tier).format(tier=tier)
                 for tier, within in enumerate(TIERS, start=1)
             )
-            + ") GROUP BY id"
+            + ") GROUP BY id ORDER BY tier, id DESC LIMIT :limit OFFSET :offset"
         )
         .columns(column("id", Integer), column("tier", Integer))
         .subquery("hits")
@@ -634,7 +635,7 @@ def _statements(where: str) -> tuple[Select[Any], Select[Any]]:
             narrowed_hits.c.fair.desc(),
             *NEWEST_DOCUMENT_FIRST,
         ),
-        page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc()),
+        page(tiered_hits, tiered_hits.c.tier, tiered_hits.c.id.desc(), cut=False),
     )
 
 
