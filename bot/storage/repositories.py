@@ -31,7 +31,7 @@ from bot.storage.fulltext import BUMP_VERSION, STATE_TABLE, SearchPage
 from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
 from bot.storage.searches import fact_search
-from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_state_of
+from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_rows, sqlite_state_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
 
 # Fact ids per statement when reading their sources (within every driver's parameter limit).
@@ -409,7 +409,11 @@ class FactRepository:
 
     async def version(self) -> str:
         """Changes whenever facts are added, replaced or removed: a counter the search
-        index raises with every change (one row, read by its key)."""
+        index raises with every change (one row, read by its key; on SQLite straight
+        from the driver, one trip to its thread)."""
+        if is_sqlite(self._session):
+            rows = await sqlite_rows(self._session, str(_VERSION))
+            return str(rows[0][0] if rows else 0)
         version = await self._session.scalar(_VERSION)
         return str(version or 0)
 

@@ -66,6 +66,12 @@ async def _driver(session: AsyncSession) -> Any:
     return raw.driver_connection
 
 
+async def sqlite_rows(session: AsyncSession, statement: str) -> list[Any]:
+    """The rows of one statement, read in the session's transaction."""
+    driver = await _driver(session)
+    return list(await driver.execute_fetchall(statement))
+
+
 async def sqlite_state_of(session: AsyncSession, file_name: str) -> tuple[int, str] | None:
     """A stored document's id and hash, in one trip."""
     rows = await (await _driver(session)).execute_fetchall(
