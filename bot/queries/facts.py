@@ -15,7 +15,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -176,6 +176,10 @@ def by_year(facts: Sequence[Fact]) -> list[YearSection]:
     return [YearSection(year, timelines_of(years[year])) for year in order]
 
 
+def _same_words(one: str, other: str) -> bool:
+    return one.casefold().split() == other.casefold().split()
+
+
 def is_filter_word(word: str) -> bool:
     """Whether a query word asks for a year or a status ("2024", "план", "жоспар")."""
     filters = parse_query(word).filters
@@ -233,6 +237,7 @@ class Card:
     subject: str
     facts: tuple[Fact, ...]  # newest document first
     place: bool = False
+    topic: Topic = Topic.OTHER  # an entity's own (none: OTHER), else its newest figure's
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -246,11 +251,11 @@ class Card:
     def of(cls, group: SubjectFacts) -> Card:
         """A subject's figures as a card (timeline order keeps each indicator's newest
         document first, which is all the card's grouping needs)."""
-        return cls(group.key, group.entity_key, group.subject, group.facts)
+        facts = group.facts
+        return cls(group.key, group.entity_key, group.subject, facts, topic=facts[0].topic)
 
     def narrowed(self, filters: Filters) -> Card:
-        return Card(self.key, self.entity_key, self.subject, tuple(narrow(self.facts, filters)),
-                    self.place)  # fmt: skip
+        return replace(self, facts=tuple(narrow(self.facts, filters)))
 
 
 class FactQueries:
@@ -363,36 +368,28 @@ class FactQueries:
         no such subject)."""
         entity = self.gazetteer.get(key) if _PLAIN_KEY.fullmatch(key) else None
         if entity is None:
-            group = await self.subject(key)
-            if group is None:
+            facts = await self._subject_facts(key)
+            if not facts:
                 return None
-            return Card(key, group.entity_key, group.subject, tuple(await self._subject_facts(key)))
+            first = facts[0]
+            return Card(key, first.entity_key, first.subject, tuple(facts), topic=first.topic)
         place = entity.kind in PLACE_KINDS and entity.kind != "region"
         keys = [key, *(inside.key for inside in self.gazetteer.located_in(key))] if place else [key]
         facts = await self._facts.list(entity_keys=keys)
-        return Card(key, key, entity.name_ru, tuple(facts), place)
+        return Card(key, key, entity.name_ru, tuple(facts), place, entity.topic or Topic.OTHER)
 
-    async def card_topic(self, key: str) -> Topic:
-        """The topic a card opened by its key belongs to: its entity's, else that of its
-        newest figure (`Topic.OTHER`: none)."""
-        entity = self.gazetteer.get(key) if _PLAIN_KEY.fullmatch(key) else None
-        if entity is not None:
-            return entity.topic or Topic.OTHER
-        facts = await self._subject_facts(key)
-        return facts[0].topic if facts else Topic.OTHER
-
-    async def named_subject(self, text: str, found: Sequence[Fact]) -> str | None:
-        """The key of the subject whose card `text` asks for, when that card has figures:
-        a gazetteer entity `text` names (`named_entity`), or the subject of the best
-        result `found` when `text` is its name as stored."""
+    async def named_card(self, text: str, found: Sequence[Fact]) -> Card | None:
+        """The card `text` asks for, when it has figures: of a gazetteer entity `text`
+        names (`named_entity`), or of the subject of the best result `found` when `text`
+        is its name as stored."""
         named = self.named_entity(text)
         if named is not None:
             card = await self.card(named[0].key)
-            return card.key if card is not None and card.facts else None
-        wanted = " ".join(text.casefold().split())
-        if found and " ".join(found[0].subject.casefold().split()) == wanted:
-            return subject_key(found[0])
-        return None
+        elif found and _same_words(found[0].subject, text):
+            card = await self.card(subject_key(found[0]))
+        else:
+            return None
+        return card if card is not None and card.facts else None
 
     def named_entity(self, text: str) -> tuple[Entity, tuple[str, ...]] | None:
         """The gazetteer entity `text` names as a whole, its words' typos forgiven (a
@@ -407,16 +404,13 @@ class FactQueries:
         if len(words) < len(text.split()) and (entity := self.gazetteer.named(" ".join(words))):
             return entity, ()
         names = name_words(self.gazetteer)
-        corrected = []
-        for word in tokens(" ".join(words)):
-            name = corrected_name(fold(word), names)
-            corrected.append(name)
+        written = tokens(" ".join(words))
+        corrected = [corrected_name(fold(word), names) for word in written]
         if not any(corrected):
             return None
-        fixed = " ".join(
-            name or word for word, name in zip(tokens(" ".join(words)), corrected, strict=True)
+        entity = self.gazetteer.named(
+            " ".join(name or word for word, name in zip(written, corrected, strict=True))
         )
-        entity = self.gazetteer.named(fixed)
         return (entity, tuple(name for name in corrected if name)) if entity else None
 
     async def sources(self) -> list[SourceSummary]:

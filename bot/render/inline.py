@@ -102,14 +102,11 @@ async def card_article(
     queries: FactQueries, words: str, found: list[Fact], username: str | None
 ) -> InlineQueryResultArticle | None:
     """The card of the subject `words` names, as an article posting its first page."""
-    key = await queries.named_subject(words, found)
-    if key is None:
-        return None
-    card = await queries.card(key)
-    reply = await card_view(queries, await queries.card_topic(key), key)
+    card = await queries.named_card(words, found)
+    reply = await card_view(queries, None, card.key) if card is not None else None
     if card is None or reply is None:
         return None
-    name = entity_name(card.entity_key, card.subject)
+    key, name = card.key, entity_name(card.entity_key, card.subject)
     count = ngettext("{count} fact", "{count} facts", len(card.facts))
     return InlineQueryResultArticle(
         id=shorten(f"card-{key}", 64),

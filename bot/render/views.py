@@ -232,40 +232,44 @@ async def topic_command_view(
 
 
 async def card_view(
-    queries: FactQueries, topic: Topic, key: str, page: int = 0, filters: Filters = NO_FILTERS
+    queries: FactQueries,
+    topic: Topic | None,
+    key: str,
+    page: int = 0,
+    filters: Filters = NO_FILTERS,
 ) -> Reply | None:
-    """A page of a subject's card, narrowed by `filters` (None: no such subject or page,
-    or filters none of its figures meets)."""
+    """A page of a subject's card seen from `topic` (None: the card's own), narrowed by
+    `filters` (None: no such subject or page, or filters none of its figures meets)."""
 
-    async def make() -> tuple[list[str], FilterChoices] | None:
+    async def make() -> tuple[list[str], FilterChoices, Topic] | None:
         card = await queries.card(key)
         if card is None:
             return None
         shown = card.narrowed(filters) if filters else card
         if filters and not shown.facts:
             return None
-        return render_card(shown, topic, filters), filter_choices(card.facts, filters)
+        seen_from = topic or card.topic
+        pages = render_card(shown, seen_from, filters)
+        return pages, filter_choices(card.facts, filters), seen_from
 
     version = await _version(queries)
     made = await RENDERED.get((*version, "card", topic, key, filters), make)
     if made is None:
         return None
-    pages, choices = made
+    pages, choices, seen_from = made
     return await _page(
         version,
         ("card", topic, key, filters),
         pages,
         page,
-        lambda: card_keyboard(topic, key, page, len(pages), filters, choices),
+        lambda: card_keyboard(seen_from, key, page, len(pages), filters, choices),
     )
 
 
 async def card_link_view(queries: FactQueries, payload: str | None) -> Reply | None:
     """The card a /start deep link opens (None: a payload we never gave out)."""
     key = card_key_of(payload)
-    if key is None:
-        return None
-    return await card_view(queries, await queries.card_topic(key), key)
+    return await card_view(queries, None, key) if key is not None else None
 
 
 async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
@@ -330,13 +334,13 @@ async def subject_view(queries: FactQueries, name: str) -> Reply:
     named = queries.named_entity(words)
     if named is not None:
         entity, corrected = named
-        key = entity.key
-        topic = await queries.card_topic(key)
+        key, topic = entity.key, None  # seen from its own topic
     else:
         found = await queries.find(words, 1, language=current_language())
         if not found.facts:
             return Reply(render_search_page(words, [], 0, found.corrected))
-        key, topic, corrected = subject_key(found.facts[0]), found.facts[0].topic, found.corrected
+        fact = found.facts[0]
+        key, topic, corrected = subject_key(fact), fact.topic, found.corrected
     asked = parse_query(words, current_language()).filters
     filters = Filters(asked.years, asked.status)
     card = await card_view(queries, topic, key, filters=filters) if filters else None
