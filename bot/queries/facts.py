@@ -40,6 +40,11 @@ HEADLINE_CACHE_SIZE = 32
 HEADLINE_WINDOW = 16
 HEADLINE_DOCUMENTS = 2_048
 
+# Cards per store version and key: an inline query that names a subject reads its card
+# once per ingest, not once per keystroke.
+_CARDS: OrderedDict[tuple[str, str], Card | None] = OrderedDict()
+CARD_CACHE_SIZE = 64
+
 # Entity keys go into callback data as they are; anything else is hashed.
 _PLAIN_KEY = re.compile(r"[a-z0-9_]{1,32}")  # within keyboards.MAX_KEY
 # Years offered as filters under an answer, newest first.
@@ -363,6 +368,18 @@ class FactQueries:
         return [f for f in await self._facts.list() if subject_key(f) == key]
 
     async def card(self, key: str) -> Card | None:
+        """`_card`, kept per store version when the store has a name."""
+        if not self._store:
+            return await self._card(key)
+        cache_key = (await self.version(), key)
+        if cache_key not in _CARDS:
+            _CARDS[cache_key] = await self._card(key)
+            while len(_CARDS) > CARD_CACHE_SIZE:
+                _CARDS.popitem(last=False)
+        _CARDS.move_to_end(cache_key)
+        return _CARDS[cache_key]
+
+    async def _card(self, key: str) -> Card | None:
         """A subject's card: a gazetteer entity's, even without figures (a town's or
         district's with those of what is located there), or a stored subject's (None:
         no such subject)."""
