@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.domain import Period, PeriodKind, Status
 from bot.pipeline.search_terms import Filters
-from bot.queries.facts import YEAR_CHOICES, by_year, fact_year, filter_choices
+from bot.queries.facts import YEAR_CHOICES, Card, by_year, fact_year, filter_choices
+from bot.render.facts import render_card
+from bot.render.html import MESSAGE_LIMIT, html_problems, telegram_length, visible_text
 from tests.factories import make_fact, make_source, stored
 
 
@@ -56,3 +58,30 @@ def test_one_year_and_one_status_offer_nothing_that_would_not_narrow() -> None:
     facts = [fact(1, year(2024)), fact(2, year(2024), metric="jobs", unit="jobs")]
     assert filter_choices(facts, Filters()).years == ()
     assert filter_choices(facts, Filters()).statuses == ()
+
+
+def test_a_town_card_names_each_subject_located_there_once_a_year(language: str) -> None:
+    park = {"subject": "Промышленный парк в Темиртау", "entity_key": "temirtau_industrial_park"}
+    facts = [
+        *(
+            fact(i, year(2024), metric="jobs", unit="jobs", value=i, quote=f"Q{i}")
+            for i in range(1, 4)
+        ),
+        fact(10, year(2024), **park, metric="area", unit="ha", value=15, quote="P"),
+        *(fact(20 + i, year(2020 + i), value=i, quote="x" * 600 + str(i)) for i in range(6)),
+    ]
+    card = Card("temirtau", "temirtau", "Темиртау", tuple(facts), place=True)
+    pages = render_card(card)
+    assert len(pages) > 1
+    for page in pages:
+        assert not html_problems(page) and telegram_length(page) <= MESSAGE_LIMIT
+        body = visible_text(page).split("\n\n", 1)[1] if page is not pages[0] else ""
+        assert not body or body.startswith("📅")  # a page goes on under its year's heading
+    text = visible_text("".join(pages))
+    section_2024 = text[text.index("2024") : text.index("2023")]
+    assert section_2024.count("Qarmet") == 1
+    assert (
+        section_2024.count("Промышленный парк в Темиртау")
+        + section_2024.count("Теміртаудағы өнеркәсіптік парк")
+        == 1
+    )
