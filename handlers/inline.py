@@ -3,7 +3,7 @@ the headline figures of every topic."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.types import InlineQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,9 +15,12 @@ router = Router(name=__name__)
 
 
 @router.inline_query()
-async def on_inline_query(inline_query: InlineQuery, session: AsyncSession) -> None:
+async def on_inline_query(inline_query: InlineQuery, session: AsyncSession, bot: Bot) -> None:
     queries = FactQueries.of(session)
-    page = await inline_page(queries, inline_query.query, inline_query.offset, current_language())
+    me = await bot.me()  # asked of Telegram once, then kept by aiogram
+    page = await inline_page(
+        queries, inline_query.query, inline_query.offset, current_language(), me.username
+    )
     await inline_query.answer(
         page.results,
         cache_time=CACHE_TIME,

@@ -1,4 +1,4 @@
-"""/start with its deep links, /help and the topic buttons."""
+"""/start with its deep links (a topic, a subject's card), /help and the topic buttons."""
 
 from __future__ import annotations
 
@@ -9,8 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import MAIN_TOPICS, Topic
 from bot.queries.facts import FactQueries
-from bot.render.keyboards import TopicOpen
-from bot.render.views import help_view, in_private_chat, send_from_button, start_view, topic_view
+from bot.render.keyboards import TopicOpen, card_key_of
+from bot.render.views import (
+    card_link_view,
+    help_view,
+    in_private_chat,
+    send_from_button,
+    start_view,
+    topic_view,
+)
 
 router = Router(name=__name__)
 
@@ -25,6 +32,15 @@ async def cmd_start_topic(
         FactQueries.of(session), Topic(command.args or ""), share=in_private_chat(message)
     )
     assert reply is not None  # the first page always exists
+    await message.answer(reply.text, reply_markup=reply.markup)
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.func(card_key_of)))
+async def cmd_start_card(message: Message, command: CommandObject, session: AsyncSession) -> None:
+    reply = await card_link_view(FactQueries.of(session), command.args)
+    if reply is None:  # a subject the store no longer has
+        await cmd_start(message)
+        return
     await message.answer(reply.text, reply_markup=reply.markup)
 
 

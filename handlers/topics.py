@@ -1,4 +1,5 @@
-"""/investments, /zones, /cargo, /production, /jobs: paged answers and subject cards."""
+"""/investments, /zones, /cargo, /production, /jobs (with a year or «план» after them):
+paged answers, narrowed by year or to plans, and subject cards."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from bot.features.charts.replies import send_card_charts
 from bot.features.charts.service import ChartService
 from bot.queries.facts import FactQueries
 from bot.render.keyboards import CardPage, FactPage, SubjectCard
-from bot.render.views import card_view, in_private_chat, send_from_button, show_in_place, topic_view
+from bot.render.views import (
+    card_view,
+    in_private_chat,
+    send_from_button,
+    show_in_place,
+    topic_command_view,
+    topic_view,
+)
 from bot.storage.repositories import FactRepository
 
 router = Router(name=__name__)
@@ -24,10 +32,12 @@ async def cmd_topic(
     command: CommandObject,
     session: AsyncSession,
 ) -> None:
-    reply = await topic_view(
-        FactQueries.of(session), Topic(command.command), share=in_private_chat(message)
+    reply = await topic_command_view(
+        FactQueries.of(session),
+        Topic(command.command),
+        command.args,
+        share=in_private_chat(message),
     )
-    assert reply is not None  # the first page always exists
     await message.answer(reply.text, reply_markup=reply.markup)
 
 
@@ -39,7 +49,11 @@ async def on_page_clicked(
 ) -> None:
     queries = FactQueries.of(session)
     reply = await topic_view(
-        queries, callback_data.topic, callback_data.page, share=in_private_chat(callback)
+        queries,
+        callback_data.topic,
+        callback_data.page,
+        share=in_private_chat(callback),
+        filters=callback_data.filters,
     )
     await show_in_place(callback, reply)
 
@@ -69,5 +83,7 @@ async def on_card_page_clicked(
     session: AsyncSession,
 ) -> None:
     queries = FactQueries.of(session)
-    reply = await card_view(queries, callback_data.topic, callback_data.key, callback_data.page)
+    reply = await card_view(
+        queries, callback_data.topic, callback_data.key, callback_data.page, callback_data.filters
+    )
     await show_in_place(callback, reply)

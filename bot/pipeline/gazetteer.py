@@ -14,6 +14,8 @@ from bot.domain import Topic
 from bot.pipeline.morph import fold, lemmas_of, lemmatize, tokens
 
 GAZETTEER_PATH = DATA_DIR / "gazetteer.toml"
+# Kinds of entity that other entities are located in (`place`).
+PLACE_KINDS = frozenset({"region", "district", "town"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +26,7 @@ class Entity:
     name_kk: str
     aliases: tuple[str, ...] = ()
     topic: Topic | None = None
+    place: str | None = None  # the key of the town or district it is located in
 
     def name(self, language: str) -> str:
         return self.name_kk if language == "kk" else self.name_ru
@@ -66,6 +69,33 @@ class Gazetteer:
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(self.entities.values())
+
+    def located_in(self, key: str) -> list[Entity]:
+        """The entities located in the place `key`, and those located in them."""
+        found: list[Entity] = []
+        places = {key}
+        while True:
+            more = [
+                entity
+                for entity in self.entities.values()
+                if entity.place in places and entity not in found and entity.key != key
+            ]
+            if not more:
+                return found
+            found.extend(more)
+            places.update(entity.key for entity in more)
+
+    def named(self, text: str) -> Entity | None:
+        """The entity `text` is a name of, as a whole ("Теміртау", "Qarmet"); None when
+        it names none, or only in part."""
+        words = tokens(text)
+        mentions = self.find_in(text)
+        if len(mentions) == 1 and (mentions[0].start_token, mentions[0].end_token) == (
+            0,
+            len(words),
+        ):
+            return mentions[0].entity
+        return None
 
     def find(self, lemma_sets: Sequence[frozenset[str]]) -> list[Mention]:
         """Non-overlapping mentions, longest first, in a text given as the possible
@@ -112,10 +142,15 @@ def parse_gazetteer(path: Path) -> Gazetteer:
             name_kk=item["name_kk"],
             aliases=tuple(item.get("aliases", ())),
             topic=Topic(item["topic"]) if item.get("topic") else None,
+            place=item.get("place"),
         )
         if entity.key in entities:
             raise ValueError(f"{path.name}: duplicate entity key {entity.key}")
         entities[entity.key] = entity
+    for entity in entities.values():
+        place = entities.get(entity.place) if entity.place else None
+        if entity.place and (place is None or place.kind not in PLACE_KINDS):
+            raise ValueError(f"{path.name}: {entity.key} is placed in {entity.place}, no place")
     return Gazetteer(entities)
 
 

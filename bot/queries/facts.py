@@ -3,7 +3,9 @@
 Facts come from the repositories newest document first. Here they are grouped
 by subject and, within a subject, by indicator into timelines: the figures of the
 newest document lead and older documents follow, each with its own source, so
-a newer figure never silently replaces an older one.
+a newer figure never silently replaces an older one. A subject's card groups its
+figures by year first, and a town's or district's card takes in the figures of what
+is located there.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import Fact, Source, Topic
-from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
+from bot.domain import Fact, Source, Status, Topic
+from bot.pipeline.gazetteer import PLACE_KINDS, Entity, Gazetteer, load_gazetteer
+from bot.pipeline.morph import fold, tokens
+from bot.pipeline.search_terms import Filters, corrected_name, name_words, parse_query, passes
 from bot.storage.engine import store_of
 from bot.storage.fulltext import SearchPage
 from bot.storage.repositories import DocumentRepository, FactRepository
@@ -36,8 +40,15 @@ HEADLINE_CACHE_SIZE = 32
 HEADLINE_WINDOW = 16
 HEADLINE_DOCUMENTS = 2_048
 
+# Cards per store version and key: an inline query that names a subject reads its card
+# once per ingest, not once per keystroke.
+_CARDS: OrderedDict[tuple[str, str], Card | None] = OrderedDict()
+CARD_CACHE_SIZE = 64
+
 # Entity keys go into callback data as they are; anything else is hashed.
 _PLAIN_KEY = re.compile(r"[a-z0-9_]{1,32}")  # within keyboards.MAX_KEY
+# Years offered as filters under an answer, newest first.
+YEAR_CHOICES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +119,16 @@ def indicator_key(fact: Fact) -> tuple[str, str, str, str]:
     return (fact.metric, measured, fact.per or "", fact.unit)
 
 
-def _subject(key: str, facts: list[Fact]) -> SubjectFacts:
-    by_indicator: dict[tuple[str, str, str, str], list[Fact]] = {}
+def timelines_of(facts: Iterable[Fact]) -> tuple[Timeline, ...]:
+    """Facts (newest document first) as timelines, one per subject and indicator: the
+    subjects in the order of their newest figures, and so each subject's indicators."""
+    by_indicator: dict[tuple[str, tuple[str, str, str, str]], list[Fact]] = {}
     for fact in facts:
-        by_indicator.setdefault(indicator_key(fact), []).append(fact)
+        by_indicator.setdefault((subject_key(fact), indicator_key(fact)), []).append(fact)
+    subjects = list(dict.fromkeys(subject for subject, _indicator in by_indicator))
+    order = sorted(by_indicator, key=lambda found: subjects.index(found[0]))
     timelines = []
-    for group in by_indicator.values():
+    for group in (by_indicator[found] for found in order):
         lead = group[0].source.id
         timelines.append(
             Timeline(
@@ -124,8 +139,128 @@ def _subject(key: str, facts: list[Fact]) -> SubjectFacts:
                 per=group[0].per,
             )
         )
+    return tuple(timelines)
+
+
+def _subject(key: str, facts: list[Fact]) -> SubjectFacts:
     first = facts[0]
-    return SubjectFacts(key, first.entity_key, first.subject, tuple(timelines))
+    return SubjectFacts(key, first.entity_key, first.subject, timelines_of(facts))
+
+
+# ---- cards: by year, with filters -----------------------------------------------
+
+
+def fact_year(fact: Fact) -> int | None:
+    """The year a figure belongs under: the last year of its period (a plan to 2028
+    under 2028); None for a figure without a dated period."""
+    return (fact.period.sort_year or None) if fact.period is not None else None
+
+
+def period_years(fact: Fact) -> tuple[int, ...]:
+    """Every year the figure's period names ("2025–2027": 2025 and 2027)."""
+    if fact.period is None:
+        return ()
+    return tuple(year for year in (fact.period.year, fact.period.year_to) if year)
+
+
+@dataclass(frozen=True, slots=True)
+class YearSection:
+    """A card's figures of one year (None: of no dated period), as timelines."""
+
+    year: int | None
+    timelines: tuple[Timeline, ...]
+
+
+def by_year(facts: Sequence[Fact]) -> list[YearSection]:
+    """Facts (newest document first) by year, newest year first and the undated last,
+    each year's by subject and indicator."""
+    years: dict[int | None, list[Fact]] = {}
+    for fact in facts:
+        years.setdefault(fact_year(fact), []).append(fact)
+    order = sorted(years, key=lambda year: -year if year is not None else 0)
+    return [YearSection(year, timelines_of(years[year])) for year in order]
+
+
+def _same_words(one: str, other: str) -> bool:
+    return one.casefold().split() == other.casefold().split()
+
+
+def is_filter_word(word: str) -> bool:
+    """Whether a query word asks for a year or a status ("2024", "план", "жоспар")."""
+    filters = parse_query(word).filters
+    return bool(filters.years or filters.status)
+
+
+def narrow(facts: Iterable[Fact], filters: Filters) -> list[Fact]:
+    """The facts that meet the filters, in their order."""
+    return [fact for fact in facts if passes(fact, filters)]
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChoices:
+    """The years and statuses an answer may be narrowed to: only those that change what
+    it shows, and those already chosen."""
+
+    years: tuple[int, ...] = ()
+    statuses: tuple[Status, ...] = ()
+
+
+# An answer narrowed by nothing, and one that offers nothing to narrow it by.
+NO_FILTERS = Filters()
+NO_CHOICES = FilterChoices()
+
+
+def filter_choices(facts: Sequence[Fact], filters: Filters) -> FilterChoices:
+    """The years (named by the periods of the figures of the chosen status, newest first,
+    `YEAR_CHOICES` at most) and the statuses (of the figures of the chosen year)."""
+    base = narrow(facts, Filters(status=filters.status))
+    named = sorted({year for fact in base for year in period_years(fact)}, reverse=True)
+    years = [
+        year
+        for year in named
+        if year in filters.years or len(narrow(base, Filters((year,)))) < len(base)
+    ]
+    chosen = [year for year in filters.years if year not in years[:YEAR_CHOICES]]
+    kept = sorted([*years[:YEAR_CHOICES], *chosen], reverse=True)
+    of_year = narrow(facts, Filters(filters.years))
+    present = {fact.status for fact in of_year}
+    statuses = [
+        status
+        for status in Status
+        if status == filters.status or (status in present and len(present) > 1)
+    ]
+    return FilterChoices(tuple(kept), tuple(statuses))
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Everything known about one subject; a town's or district's takes in the figures of
+    what is located there."""
+
+    key: str
+    entity_key: str | None
+    subject: str
+    facts: tuple[Fact, ...]  # newest document first
+    place: bool = False
+    topic: Topic = Topic.OTHER  # an entity's own (none: OTHER), else its newest figure's
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return tuple(dict.fromkeys(fact.topic for fact in self.facts))
+
+    @property
+    def sections(self) -> list[YearSection]:
+        return by_year(self.facts)
+
+    @classmethod
+    def of(cls, group: SubjectFacts) -> Card:
+        """A subject's figures as a card (timeline order keeps each indicator's newest
+        document first, which is all the card's grouping needs)."""
+        facts = group.facts
+        return cls(group.key, group.entity_key, group.subject, facts, topic=facts[0].topic)
+
+    def narrowed(self, filters: Filters) -> Card:
+        return replace(self, facts=tuple(narrow(self.facts, filters)))
 
 
 class FactQueries:
@@ -224,12 +359,76 @@ class FactQueries:
 
     async def subject(self, key: str) -> SubjectFacts | None:
         """Everything known about one subject, across topics."""
-        if _PLAIN_KEY.fullmatch(key):
-            facts = await self._facts.list(entity_key=key)
-        else:
-            facts = [f for f in await self._facts.list() if subject_key(f) == key]
-        groups = group_by_subject(facts)
+        groups = group_by_subject(await self._subject_facts(key))
         return groups[0] if groups else None
+
+    async def _subject_facts(self, key: str) -> list[Fact]:
+        if _PLAIN_KEY.fullmatch(key):
+            return await self._facts.list(entity_key=key)
+        return [f for f in await self._facts.list() if subject_key(f) == key]
+
+    async def card(self, key: str) -> Card | None:
+        """`_card`, kept per store version when the store has a name."""
+        if not self._store:
+            return await self._card(key)
+        cache_key = (await self.version(), key)
+        if cache_key not in _CARDS:
+            _CARDS[cache_key] = await self._card(key)
+            while len(_CARDS) > CARD_CACHE_SIZE:
+                _CARDS.popitem(last=False)
+        _CARDS.move_to_end(cache_key)
+        return _CARDS[cache_key]
+
+    async def _card(self, key: str) -> Card | None:
+        """A subject's card: a gazetteer entity's, even without figures (a town's or
+        district's with those of what is located there), or a stored subject's (None:
+        no such subject)."""
+        entity = self.gazetteer.get(key) if _PLAIN_KEY.fullmatch(key) else None
+        if entity is None:
+            facts = await self._subject_facts(key)
+            if not facts:
+                return None
+            first = facts[0]
+            return Card(key, first.entity_key, first.subject, tuple(facts), topic=first.topic)
+        place = entity.kind in PLACE_KINDS and entity.kind != "region"
+        keys = [key, *(inside.key for inside in self.gazetteer.located_in(key))] if place else [key]
+        facts = await self._facts.list(entity_keys=keys)
+        return Card(key, key, entity.name_ru, tuple(facts), place, entity.topic or Topic.OTHER)
+
+    async def named_card(self, text: str, found: Sequence[Fact]) -> Card | None:
+        """The card `text` asks for, when it has figures: of a gazetteer entity `text`
+        names (`named_entity`), or of the subject of the best result `found` when `text`
+        is its name as stored."""
+        named = self.named_entity(text)
+        if named is not None:
+            card = await self.card(named[0].key)
+        elif found and _same_words(found[0].subject, text):
+            card = await self.card(subject_key(found[0]))
+        else:
+            return None
+        return card if card is not None and card.facts else None
+
+    def named_entity(self, text: str) -> tuple[Entity, tuple[str, ...]] | None:
+        """The gazetteer entity `text` names as a whole, its words' typos forgiven (a
+        word within an edit or two of a name's), with the names it was corrected to; or
+        the entity `text` names with a year or a status around it ("Qarmet 2024")."""
+        entity = self.gazetteer.named(text)
+        if entity is not None:
+            return entity, ()
+        words = [word for word in text.split() if not is_filter_word(word)]
+        if not words:
+            return None
+        if len(words) < len(text.split()) and (entity := self.gazetteer.named(" ".join(words))):
+            return entity, ()
+        names = name_words(self.gazetteer)
+        written = tokens(" ".join(words))
+        corrected = [corrected_name(fold(word), names) for word in written]
+        if not any(corrected):
+            return None
+        entity = self.gazetteer.named(
+            " ".join(name or word for word, name in zip(written, corrected, strict=True))
+        )
+        return (entity, tuple(name for name in corrected if name)) if entity else None
 
     async def sources(self) -> list[SourceSummary]:
         """The documents, newest first, each with how many facts it states."""

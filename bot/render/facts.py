@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.domain import Fact, Source, Topic
-from bot.queries.facts import SourceSummary, SubjectFacts, Timeline
+from bot.domain import MAIN_TOPICS, Fact, Source, Topic
+from bot.pipeline.search_terms import Filters
+from bot.queries.facts import NO_FILTERS, Card, SourceSummary, SubjectFacts, Timeline, subject_key
 from bot.render.format import (
     format_figure,
     format_percent_value,
@@ -26,6 +27,7 @@ from bot.render.format import (
 )
 from bot.render.html import PAGE_LIMIT, escape, link, shorten, telegram_length
 from bot.render.labels import (
+    REGION_KEY,
     TOPIC_EMOJI,
     current_language,
     entity_name,
@@ -158,6 +160,7 @@ def timeline_blocks(
     quote_earlier: bool,
     shown_quotes: set[str],
     parts: dict[int, list[Fact]] | None = None,
+    with_subject: bool = False,
 ) -> list[Block]:
     """The newest document's figures, then the older ones of the same indicator as a
     dated timeline, with the change from the last of them to the newest.
@@ -165,17 +168,22 @@ def timeline_blocks(
     Several figures often come from one sentence: its quote is shown once, under
     the first of them (`shown_quotes` carries what the subject already showed). A
     part whose whole the subject shows is shown under that whole (`parts`).
+    `with_subject` names the subject over its first figure (a town's card showing what
+    is located there).
     """
     parts = parts or {}
     hidden = {part.id for members in parts.values() for part in members}
     current = [fact for fact in timeline.current if fact.id not in hidden]
     earlier = [fact for fact in timeline.earlier if fact.id not in hidden]
     blocks = []
-    for fact in current:
+    for index, fact in enumerate(current):
         with_quote = fact.quote not in shown_quotes
         shown_quotes.add(fact.quote)
         text = "• " + fact_html(
-            fact, with_subject=False, with_quote=with_quote, parts=parts.get(fact.id, ())
+            fact,
+            with_subject=with_subject and index == 0,
+            with_quote=with_quote,
+            parts=parts.get(fact.id, ()),
         )
         blocks.append(Block(text, heading))
     for index, fact in enumerate(earlier):
@@ -271,27 +279,85 @@ def _piece(block: Block, heading: str | None, *, first: bool) -> str:
     return separator + block.text
 
 
-def topic_header(topic: Topic) -> str:
-    return f"{TOPIC_EMOJI[topic]} <b>{escape(topic_label(topic))} · {escape(region_name())}</b>"
+def topic_header(topic: Topic, filters: Filters = NO_FILTERS) -> str:
+    header = f"{TOPIC_EMOJI[topic]} <b>{escape(topic_label(topic))} · {escape(region_name())}</b>"
+    return header + filters_line(filters)
 
 
-def render_topic(topic: Topic, groups: Sequence[SubjectFacts]) -> list[str]:
+def filters_label(filters: Filters) -> str:
+    """What an answer is narrowed to: "2024 · план"."""
+    shown = [str(year) for year in filters.years]
+    if filters.status is not None:
+        shown.append(status_label(filters.status))
+    return " · ".join(shown)
+
+
+def filters_line(filters: Filters) -> str:
+    """A header's line saying what the answer is narrowed to (nothing when it is not)."""
+    if not (filters.years or filters.status):
+        return ""
+    return "\n<i>{}</i>".format(escape(_("Only: {filters}").format(filters=filters_label(filters))))
+
+
+def year_heading(year: int | None) -> str:
+    """A card's heading over the figures of one year, or of no dated period."""
+    text = _("Year {year}").format(year=year) if year is not None else _("Without a period")
+    return f"📅 <b>{escape(text)}</b>"
+
+
+def render_topic(
+    topic: Topic, groups: Sequence[SubjectFacts], filters: Filters = NO_FILTERS
+) -> list[str]:
     """A topic answer: subjects with their newest figures first, older ones as timelines."""
-    header = topic_header(topic)
+    header = topic_header(topic, filters)
     if not groups:
         return [header + "\n\n" + escape(_("There are no figures on this topic yet."))]
     blocks = [block for group in groups for block in subject_blocks(group)]
     return paginate(header, blocks)
 
 
-def render_card(group: SubjectFacts, topic: Topic | None = None) -> list[str]:
-    """Everything known about one subject, every figure with its quote."""
-    name = entity_name(group.entity_key, group.subject)
-    topics = group.topics if topic is None else (topic,)
+def render_card(
+    card: Card | SubjectFacts, topic: Topic | None = None, filters: Filters = NO_FILTERS
+) -> list[str]:
+    """Everything known about one subject, every figure with its quote: by year, newest
+    first (the figures of no dated period last), each year's by indicator. A town's or
+    district's card names the subject over the figures of what is located there."""
+    if isinstance(card, SubjectFacts):
+        card = Card.of(card)
+    name = entity_name(card.entity_key, card.subject)
+    topics = (topic,) if topic in MAIN_TOPICS and topic in card.topics else card.topics
     emoji = TOPIC_EMOJI[topics[0]] if topics else "📌"
-    context = " · ".join([*(topic_label(t) for t in topics), region_name()])
-    header = f"{emoji} {subject_html(name)}\n<i>{escape(context)}</i>"
-    blocks = [Block(block.text) for block in subject_blocks(group, quote_earlier=True)]
+    place = [] if card.entity_key == REGION_KEY else [region_name()]
+    context = " · ".join([*(topic_label(t) for t in topics), *place])
+    header = f"{emoji} {subject_html(name)}"
+    if context:
+        header += f"\n<i>{escape(context)}</i>"
+    header += filters_line(filters)
+    if not card.facts:
+        if card.place:
+            empty = _("There are no figures about this place or what is located in it yet.")
+        else:
+            empty = _("There are no figures about it yet.")
+        return [f"{header}\n\n{escape(empty)}"]
+    shown_quotes: set[str] = set()
+    parts = parts_by_whole(card.facts)
+    blocks: list[Block] = []
+    for section in card.sections:
+        heading = year_heading(section.year)
+        named = card.key  # the subject the figures above are about
+        for timeline in section.timelines:
+            about = subject_key(timeline.facts[0])
+            other, named = about not in (card.key, named), about
+            blocks.extend(
+                timeline_blocks(
+                    timeline,
+                    heading,
+                    quote_earlier=True,
+                    shown_quotes=shown_quotes,
+                    parts=parts,
+                    with_subject=other,
+                )
+            )
     return paginate(header, blocks)
 
 

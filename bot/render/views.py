@@ -18,13 +18,24 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.domain import Fact, Topic
-from bot.pipeline.search_terms import Filters, parse_query, passes
-from bot.queries.facts import FactQueries, SubjectRef, group_by_subject, subject_key
-from bot.render.facts import render_card, render_sources, render_topic
-from bot.render.html import escape
+from bot.domain import Fact, Status, Topic
+from bot.pipeline.search_terms import Filters, parse_query
+from bot.queries.facts import (
+    NO_FILTERS,
+    FactQueries,
+    FilterChoices,
+    SubjectRef,
+    filter_choices,
+    group_by_subject,
+    narrow,
+    subject_key,
+)
+from bot.render.facts import render_card, render_sources, render_topic, topic_header
+from bot.render.html import echo, escape
 from bot.render.keyboards import (
     QUERY_KEY_MARK,
+    all_figures_keyboard,
+    card_key_of,
     card_keyboard,
     languages_keyboard,
     query_in_button,
@@ -33,7 +44,7 @@ from bot.render.keyboards import (
     topic_keyboard,
     topics_keyboard,
 )
-from bot.render.labels import current_language, language_name, topic_label
+from bot.render.labels import current_language, language_name, status_label, topic_label
 from bot.render.search import SEARCH_PAGE_SIZE, render_search_page
 
 T = TypeVar("T")
@@ -159,43 +170,106 @@ async def _page(
 
 
 async def topic_view(
-    queries: FactQueries, topic: Topic, page: int = 0, *, share: bool = False
+    queries: FactQueries,
+    topic: Topic,
+    page: int = 0,
+    *,
+    share: bool = False,
+    filters: Filters = NO_FILTERS,
 ) -> Reply | None:
-    """A page of a topic; `share` adds a button that sends its facts to another chat."""
+    """A page of a topic, narrowed by `filters` (None: a page past the end, or filters
+    no figure meets); `share` adds a button that sends its facts to another chat."""
 
-    async def make() -> tuple[list[str], list[SubjectRef]]:
+    async def make() -> tuple[list[str], list[SubjectRef], FilterChoices] | None:
         groups = await queries.topic(topic)
+        facts = [fact for group in groups for fact in group.facts]
+        if filters:
+            groups = group_by_subject(narrow(facts, filters))
+            if not groups:
+                return None
         subjects = [SubjectRef(g.key, g.entity_key, g.subject) for g in groups]
-        return render_topic(topic, groups), subjects if topic in CARD_TOPICS else []
+        choices = filter_choices(facts, filters)
+        pages = render_topic(topic, groups, filters)
+        return pages, subjects if topic in CARD_TOPICS else [], choices
 
     version = await _version(queries)
-    pages, subjects = await RENDERED.get((*version, "topic", topic), make)
+    made = await RENDERED.get((*version, "topic", topic, filters), make)
+    if made is None:
+        return None
+    pages, subjects, choices = made
     query = topic_label(topic) if share else None
     return await _page(
         version,
-        ("topic", topic, query),
+        ("topic", topic, filters, query),
         pages,
         page,
-        lambda: topic_keyboard(topic, page, len(pages), subjects, share=query),
+        lambda: topic_keyboard(
+            topic, page, len(pages), subjects, share=query, filters=filters, choices=choices
+        ),
     )
 
 
-async def card_view(queries: FactQueries, topic: Topic, key: str, page: int = 0) -> Reply | None:
-    async def make() -> list[str]:
-        group = await queries.subject(key)
-        if group is None:
-            return []
-        return render_card(group, topic if topic in group.topics else None)
+async def topic_command_view(
+    queries: FactQueries, topic: Topic, args: str | None, *, share: bool = False
+) -> Reply:
+    """A topic command, narrowed by what follows it: a year, «план» or «факт»
+    (/investments 2024, /jobs жоспар 2025); anything else gets a short answer."""
+    words = " ".join((args or "").split())
+    query = parse_query(words, current_language())
+    if query.words or len(query.filters.years) > 1 or (words and not query.filters):
+        example = f"/{topic.value} {status_label(Status.PLAN)}"
+        text = _("After the command, name one year or «plan» or «actual», e.g. {example}.")
+        not_understood = _("Not understood: «{words}».").format(words=echo(words))
+        return Reply(f"{escape(text.format(example=example))}\n{escape(not_understood)}")
+    filters = Filters(query.filters.years, query.filters.status)
+    reply = await topic_view(queries, topic, share=share, filters=filters)
+    if reply is not None:
+        return reply
+    text = "{}\n\n{}".format(
+        topic_header(topic, filters), escape(_("No figures meet this filter."))
+    )
+    return Reply(text, all_figures_keyboard(topic))
+
+
+async def card_view(
+    queries: FactQueries,
+    topic: Topic | None,
+    key: str,
+    page: int = 0,
+    filters: Filters = NO_FILTERS,
+) -> Reply | None:
+    """A page of a subject's card seen from `topic` (None: the card's own), narrowed by
+    `filters` (None: no such subject or page, or filters none of its figures meets)."""
+
+    async def make() -> tuple[list[str], FilterChoices, Topic] | None:
+        card = await queries.card(key)
+        if card is None:
+            return None
+        shown = card.narrowed(filters) if filters else card
+        if filters and not shown.facts:
+            return None
+        seen_from = topic or card.topic
+        pages = render_card(shown, seen_from, filters)
+        return pages, filter_choices(card.facts, filters), seen_from
 
     version = await _version(queries)
-    pages = await RENDERED.get((*version, "card", topic, key), make)
+    made = await RENDERED.get((*version, "card", topic, key, filters), make)
+    if made is None:
+        return None
+    pages, choices, seen_from = made
     return await _page(
         version,
-        ("card", topic, key),
+        ("card", topic, key, filters),
         pages,
         page,
-        lambda: card_keyboard(topic, key, page, len(pages)),
+        lambda: card_keyboard(seen_from, key, page, len(pages), filters, choices),
     )
+
+
+async def card_link_view(queries: FactQueries, payload: str | None) -> Reply | None:
+    """The card a /start deep link opens (None: a payload we never gave out)."""
+    key = card_key_of(payload)
+    return await card_view(queries, None, key) if key is not None else None
 
 
 async def sources_view(queries: FactQueries, page: int = 0) -> Reply | None:
@@ -252,37 +326,31 @@ def subject_cards(facts: Sequence[Fact]) -> list[tuple[Topic, SubjectRef]]:
 
 
 async def subject_view(queries: FactQueries, name: str) -> Reply:
-    """The card of the subject `name` means: the subject of the best search result (so
-    a name with a typo finds it too, and the answer says what it was read as)."""
+    """The card of the subject `name` means: the gazetteer's entity when `name` is one of
+    its names (a typo forgiven), else the subject of the best search result; narrowed
+    to the year or the status `name` asks for ("/subject Qarmet 2024"), when any of its
+    figures meets them. The answer says what a misspelt name was read as."""
     words = " ".join(name.split())
-    found = await queries.find(words, 1, language=current_language())
-    if not found.facts:
-        return Reply(render_search_page(words, [], 0, found.corrected))
-    fact = found.facts[0]
-    filters = parse_query(words).filters
-    card = None
-    if filters.years or filters.status:
-        card = await filtered_card_view(queries, subject_key(fact), filters)
+    named = queries.named_entity(words)
+    if named is not None:
+        entity, corrected = named
+        key, topic = entity.key, None  # seen from its own topic
+    else:
+        found = await queries.find(words, 1, language=current_language())
+        if not found.facts:
+            return Reply(render_search_page(words, [], 0, found.corrected))
+        fact = found.facts[0]
+        key, topic, corrected = subject_key(fact), fact.topic, found.corrected
+    asked = parse_query(words, current_language()).filters
+    filters = Filters(asked.years, asked.status)
+    card = await card_view(queries, topic, key, filters=filters) if filters else None
     if card is None:  # no filters, or none of the subject's figures meets them
-        card = await card_view(queries, fact.topic, subject_key(fact))
-    assert card is not None  # the subject has this fact
-    if found.corrected:
-        note = _("Showing results for «{names}»").format(names=", ".join(found.corrected))
+        card = await card_view(queries, topic, key)
+    assert card is not None  # an entity's card, or that of a subject with this fact
+    if corrected:
+        note = _("Showing results for «{names}»").format(names=", ".join(corrected))
         return Reply(f"<i>{escape(note)}</i>\n\n{card.text}", card.markup)
     return card
-
-
-async def filtered_card_view(queries: FactQueries, key: str, filters: Filters) -> Reply | None:
-    """A subject's card with only the figures of the years or the status asked for
-    ("/subject Qarmet 2024", "/subject Qarmet план"): its first page."""
-    group = await queries.subject(key)
-    if group is None:
-        return None
-    kept = [fact for fact in group.facts if passes(fact, filters)]
-    groups = group_by_subject(kept)
-    if not groups:
-        return None
-    return Reply(render_card(groups[0])[0])
 
 
 def subject_prompt_view() -> Reply:

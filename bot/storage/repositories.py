@@ -300,6 +300,7 @@ class FactRepository:
         *,
         topic: Topic | None = None,
         entity_key: str | None = None,
+        entity_keys: Iterable[str] | None = None,
         subject: str | None = None,
         ids: Iterable[int] | None = None,
         added_after: datetime | None = None,
@@ -313,6 +314,8 @@ class FactRepository:
             query = query.where(FactRecord.topic.in_([t.value for t in topics]))
         if entity_key is not None:
             query = query.where(FactRecord.entity_key == entity_key)
+        if entity_keys is not None:
+            query = query.where(FactRecord.entity_key.in_(list(entity_keys)))
         if subject is not None:
             query = query.where(FactRecord.subject == subject)
         if ids is not None:

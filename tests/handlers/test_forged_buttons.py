@@ -67,7 +67,7 @@ CLASSES = callback_classes()
 
 def test_every_prefix_is_covered() -> None:
     prefixes = {cls.__prefix__ for cls in CLASSES}
-    assert {"topic", "page", "card", "cardpage", "chart", "sources", "lang"} <= prefixes
+    assert {"topic", "page", "card", "cpage", "chart", "sources", "lang"} <= prefixes
     assert {"subf", "subs", "dpage"} <= prefixes
 
 

@@ -46,9 +46,11 @@ async def test_a_query_lists_facts_as_articles(driver: BotDriver) -> None:
     assert answer.is_personal
     assert answer.next_offset is None
     assert len(answer.results) > 1
-    # Figures about the zone, the newest document's first: its jobs plan of December.
+    # The town's card first, then the figures about the zone located there, the newest
+    # document's first: its jobs plan of December.
+    assert plain(answer.results[0]["title"]) == "Карточка: Сарань"
     assert (
-        plain(answer.results[0]["title"]) == "🏭 Индустриальная зона «Сарань» — 2 800 рабочих мест"
+        plain(answer.results[1]["title"]) == "🏭 Индустриальная зона «Сарань» — 2 800 рабочих мест"
     )
     [first] = [result for result in answer.results if "472" in result["title"]]
     assert first["type"] == "article"
