@@ -70,6 +70,14 @@ async def test_digits_are_button_presses_only_under_a_keyboard(
     assert "Инвестиции" in after_start.split("you> 1", 1)[1]
 
 
+async def test_the_share_button_shows_its_query(
+    tmp_path: Path, handlers_store_template: Path, dispatcher: Dispatcher
+) -> None:
+    code, transcript = await run("/zones\n:quit\n", tmp_path, handlers_store_template, dispatcher)
+    assert code == 0
+    assert "(inline: @bot Экономические зоны)" in transcript
+
+
 async def test_files_the_bot_sends_are_saved_and_their_paths_printed(
     tmp_path: Path, seeded_db_url: str, dispatcher: Dispatcher
 ) -> None:

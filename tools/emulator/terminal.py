@@ -61,7 +61,9 @@ def describe_button(number: int, button: Button) -> str:
     if button.kind == "url":
         return f"[{number}] {button.text} ↗ {button.value}"
     if button.kind.startswith("switch_inline_query"):
-        query = button.value if isinstance(button.value, str) else ""
+        value = button.value
+        # switch_inline_query_chosen_chat carries an object with the query in it.
+        query = value.get("query", "") if isinstance(value, dict) else value or ""
         return f"[{number}] {button.text} (inline: @bot {query})"
     return f"[{number}] {button.text} ({button.kind})"
 
