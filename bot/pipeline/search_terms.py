@@ -319,6 +319,12 @@ def _metric_terms(metric: str, labels: tuple[tuple[str, str], ...]) -> str:
     return " ".join(_unique(plain(term) for term in terms))
 
 
+def topic_field_words(labels: IndexLabels, topic: Topic | None = None) -> frozenset[str]:
+    """The words a fact's topic field holds: for `topic`, or for any topic."""
+    topics = tuple(Topic) if topic is None else (topic,)
+    return frozenset(word for t in topics for word in _topic_terms(t, labels.topics[t]).split())
+
+
 @lru_cache(maxsize=64)
 def _topic_terms(topic: Topic, labels: tuple[tuple[str, str], ...]) -> str:
     terms = []

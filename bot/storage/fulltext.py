@@ -68,6 +68,7 @@ from bot.pipeline.search_terms import (
     name_words,
     parse_query,
     subject_words,
+    topic_field_words,
     with_word,
 )
 from bot.storage.engine import store_of
@@ -262,6 +263,18 @@ class FactSearch:
         self._labels = labels
         self._gazetteer = gazetteer
         self._indexed = session.get_bind().dialect.name == "sqlite"
+
+    def _second_tier_adds_nothing(self, groups: Sequence[Sequence[Term]], filters: Filters) -> bool:
+        """Whether the second tier (every word in a subject, metric or topic) ranks no
+        fact apart: when no word can be in a topic's words it is the first tier; when
+        the query narrows to a topic whose words every group has, it is every match,
+        ranked as the last tier ranks them (newest first)."""
+        if not any(term.text in topic_field_words(self._labels) for g in groups for term in g):
+            return True
+        if filters.topic is None:
+            return False
+        words = topic_field_words(self._labels, filters.topic)
+        return all(any(term.text in words for term in group) for group in groups)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -475,6 +488,8 @@ class FactSearch:
                     for tier, within in enumerate(TIERS, start=1)
                 },
             )
+            if self._second_tier_adds_nothing(every, filters):
+                params["tier2"] = self.nothing
             wanted = offset + limit
             first = window_start(newest, min(size for _group, size in known), wanted)
             params.update(self._window(first), wanted=wanted)
