@@ -115,7 +115,11 @@ async def run() -> list[Figure]:
                         given = emulator.last_inline_answer()
                         assert given.results, query
                         answers[query] = {
-                            "results": given.results,
+                            # Built once, as the bot builds its own articles per answer.
+                            "results": [
+                                InlineQueryResultArticle.model_validate(result)
+                                for result in given.results
+                            ],
                             "next_offset": given.next_offset,
                         }
                     sides: dict[str, tuple[Dispatcher, list[float]]] = {
