@@ -5,6 +5,12 @@ long polling a local Bot API emulator in this process. Cold start: from starting
 process to the first answer to a message that waits for it. Memory: the process's
 resident set after it answered BENCH_UPDATES updates (30,000 by default) from many users
 — commands, topic answers and searches for the bot, texts for the echo bot.
+
+Updates are queued at the emulator a few dozen ahead of the answers: enough that every
+long poll brings a full batch, not so many that they wait for the store's connections
+(an update that waited past the pool's timeout would never be answered). Should a bot
+still stop answering, the run ends after STALL seconds without an answer and the figures
+name how many updates it had answered.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from tools.emulator import EmulatorConfig, EmulatorEvent, EventKind, TelegramEmu
 UPDATES = int(os.environ.get("BENCH_UPDATES", "30000"))
 USERS = 3_000
 TEXTS = ("/start", "/help", "/zones", "/investments", "/cargo", "/sources", "Сарань")
-IN_FLIGHT = 200  # updates waiting at the emulator at a time
+IN_FLIGHT = 64  # updates sent and not yet answered, at a time
+STALL = 60.0  # seconds without an answer after which a run gives up
 
 
 def rss_mb(pid: int) -> float:
@@ -33,8 +40,9 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds to the first answer, MB resident after UPDATES updates)."""
+async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(seconds to the first answer, MB resident after UPDATES updates, updates answered:
+    fewer than UPDATES when the bot stalled)."""
     async with TelegramEmulator(EmulatorConfig(max_poll_timeout=1.0)) as emulator:
         answered = 0
         changed = asyncio.Event()
@@ -73,8 +81,11 @@ async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float
                     emulator.send_message(users[sent % USERS], TEXTS[sent % len(TEXTS)])
                     sent += 1
                 changed.clear()
-                await changed.wait()
-            return cold, rss_mb(process.pid)
+                try:
+                    await asyncio.wait_for(changed.wait(), STALL)
+                except TimeoutError:
+                    break
+            return cold, rss_mb(process.pid), answered
         finally:
             process.terminate()
             await process.wait()
@@ -82,7 +93,7 @@ async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float
 
 async def run() -> list[Figure]:
     python = sys.executable
-    echo_cold, echo_mb = await measure([python, "-m", "tools.bench.echo_bot"], {})
+    echo_cold, echo_mb, echo_done = await measure([python, "-m", "tools.bench.echo_bot"], {})
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         ingest = await asyncio.create_subprocess_exec(
@@ -97,8 +108,13 @@ async def run() -> list[Figure]:
             "REDIS_URL": "",
             "WEBHOOK_URL": "",
         }
-        bot_cold, bot_mb = await measure([python, "-m", "bot", "run"], env)
-    updates = f"{UPDATES:,}"
+        bot_cold, bot_mb, bot_done = await measure([python, "-m", "bot", "run"], env)
+    if min(echo_done, bot_done) < UPDATES:
+        print(
+            f"footprint: stalled (echo bot {echo_done:,}, the bot {bot_done:,} of {UPDATES:,})",
+            flush=True,
+        )
+    updates = f"{min(echo_done, bot_done):,}"
     return [
         Figure("cold start, echo bot", echo_cold, "s", "baseline"),
         Figure("cold start, the bot", bot_cold, "s", "≤ 1.2× the echo bot"),
