@@ -16,6 +16,7 @@ name how many updates it had answered.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.features.workers import context, ready, run_in_worker, warm_up
 from tools.bench import Figure
 from tools.emulator import EmulatorConfig, EmulatorEvent, EventKind, TelegramEmulator
 
@@ -91,6 +93,32 @@ async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float
             await process.wait()
 
 
+def _spawned_worker() -> float:
+    """Seconds to a first answer from a worker started as a fresh interpreter (spawn)."""
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        pool.apply(ready)
+    return time.perf_counter() - started
+
+
+async def worker_start() -> list[Figure]:
+    """An upload's worker: forked from the warm fork server against a spawned one."""
+    spawned = min([await asyncio.to_thread(_spawned_worker) for _ in range(2)])
+    await asyncio.to_thread(warm_up)
+    await run_in_worker(ready)  # the server's preload is done once this answers
+    forked = []
+    for _ in range(5):
+        started = time.perf_counter()
+        await run_in_worker(ready)
+        forked.append(time.perf_counter() - started)
+    assert context().get_start_method() == "forkserver"
+    return [
+        Figure("upload worker start, spawned", spawned, "s", "baseline"),
+        Figure("upload worker start, from the warm fork server", min(forked), "s", "≤ 0.5 s"),
+        Figure("upload worker start against a spawned one", min(forked) / spawned, "×", "≤ 0.2"),
+    ]
+
+
 async def run() -> list[Figure]:
     python = sys.executable
     echo_cold, echo_mb, echo_done = await measure([python, "-m", "tools.bench.echo_bot"], {})
@@ -116,6 +144,7 @@ async def run() -> list[Figure]:
         )
     updates = f"{min(echo_done, bot_done):,}"
     return [
+        *await worker_start(),
         Figure("cold start, echo bot", echo_cold, "s", "baseline"),
         Figure("cold start, the bot", bot_cold, "s", "≤ 1.2× the echo bot"),
         Figure("cold start against the echo bot", bot_cold / echo_cold, "×", "≤ 1.2"),
