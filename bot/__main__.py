@@ -131,7 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The schema is brought up to date by a process of its own, started before the
         # bot's imports (seconds, mostly aiogram's) so that the two overlap, and so that
         # the bot's process never loads Alembic.
-        migration = start_migration(url) if settings.bot_token is not None else None
+        # (Not when run_bot will refuse the settings and stop at once.)
+        runnable = settings.bot_token is not None and (
+            not settings.webhook_url or settings.webhook_secret is not None
+        )
+        migration = start_migration(url) if runnable else None
         from bot.app.runner import run_bot
 
         return asyncio.run(run_bot(settings, migration=migration))
