@@ -46,18 +46,24 @@ async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float
     """(seconds to the first answer, MB resident after UPDATES updates, updates answered:
     fewer than UPDATES when the bot stalled)."""
     async with TelegramEmulator(EmulatorConfig(max_poll_timeout=1.0)) as emulator:
+        # An update is answered by its chat's first message after it (some updates are
+        # answered with two); a chat gets its next update only then.
         answered = 0
+        waiting: set[int] = set()
         changed = asyncio.Event()
 
         def on_event(event: EmulatorEvent) -> None:
             nonlocal answered
-            if event.kind is EventKind.SENT:
+            chat = event.chat
+            if event.kind is EventKind.SENT and chat is not None and chat.id in waiting:
+                waiting.discard(chat.id)
                 answered += 1
                 changed.set()
 
         emulator.subscribe(on_event)
         users = [emulator.create_user(f"u{n}", language_code="ru") for n in range(USERS)]
         emulator.send_message(users[0], "/start")
+        waiting.add(users[0].id)
         environment = {
             **os.environ,
             **env,
@@ -79,8 +85,12 @@ async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float
             cold = time.perf_counter() - started
             sent = 1
             while answered < UPDATES:
-                while sent < UPDATES and sent - answered < IN_FLIGHT:
-                    emulator.send_message(users[sent % USERS], TEXTS[sent % len(TEXTS)])
+                while sent < UPDATES and len(waiting) < IN_FLIGHT:
+                    user = users[sent % USERS]
+                    if user.id in waiting:  # its last update is still unanswered
+                        break
+                    emulator.send_message(user, TEXTS[sent % len(TEXTS)])
+                    waiting.add(user.id)
                     sent += 1
                 changed.clear()
                 try:
