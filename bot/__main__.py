@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("folder", nargs="?", help="documents and gold.json (default: dev set)")
     evaluate.add_argument("--gold", help="gold file (default: FOLDER/gold.json)")
     return parser
+
+
+def start_migration(url: str) -> subprocess.Popen[bytes]:
+    """`python -m bot migrate` on `url`, running; the URL goes by the environment, not
+    the command line, where anyone on the machine could read its password."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "migrate"],
+        env={**os.environ, "DATABASE_URL": url},
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,9 +128,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_digest(settings, url, now=args.now))
     if command == "run":
+        # The schema is brought up to date by a process of its own, started before the
+        # bot's imports (seconds, mostly aiogram's) so that the two overlap, and so that
+        # the bot's process never loads Alembic.
+        # (Not when run_bot will refuse the settings and stop at once.)
+        runnable = settings.bot_token is not None and (
+            not settings.webhook_url or settings.webhook_secret is not None
+        )
+        migration = start_migration(url) if runnable else None
         from bot.app.runner import run_bot
 
-        return asyncio.run(run_bot(settings))
+        return asyncio.run(run_bot(settings, migration=migration))
     return 2
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import subprocess
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
@@ -19,6 +20,7 @@ from bot.features.digests.scheduler import create_fanout, run_scheduler, send_li
 from bot.features.feeds.schedule import start_fetching
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
+from bot.features.workers import warm_up
 from bot.storage.engine import create_engine, create_session_factory, migrate
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,10 @@ async def start_up(
     )
 
 
-async def run_bot(settings: Settings) -> int:
+async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | None = None) -> int:
+    """Runs until stopped. `migration` is a `python -m bot migrate` already started on the
+    store (`python -m bot run` starts one before its imports); without it the schema is
+    brought up to date here."""
     if settings.bot_token is None:
         print(
             "BOT_TOKEN is not set: put it in .env or the environment (see .env.example), "
@@ -50,7 +55,11 @@ async def run_bot(settings: Settings) -> int:
             "WEBHOOK_URL is set without WEBHOOK_SECRET: webhook mode needs both (see .env.example)."
         )
         return 1
-    await migrate(settings.database_url)
+    if migration is None:
+        await migrate(settings.database_url)
+    elif await asyncio.to_thread(migration.wait) != 0:
+        print("The store's schema could not be brought up to date: see `python -m bot migrate`.")
+        return 1
     engine = create_engine(settings.database_url)
     token = settings.bot_token.get_secret_value()
     # One Redis client for the process: FSM, language cache and send limiter share it.
@@ -73,6 +82,9 @@ async def run_bot(settings: Settings) -> int:
     fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
     try:
         await start_up(bot, dispatcher["i18n"])
+        # The workers' fork server starts now, ahead of the first upload, in a process
+        # of its own (its imports cost this one nothing).
+        await asyncio.to_thread(warm_up)
         if settings.webhook_url:
             from bot.app.webhook import serve_webhook
 

@@ -3,20 +3,20 @@
 Reading a document (finding every figure, its period and its subject) is CPU work that
 grows with the text; on the event loop one large upload would keep every other user
 waiting. The whole ingest of an upload therefore runs in a process of its own, on its
-own connection to the same store: the bot answers everyone meanwhile, and a document
-that takes longer than the limit is stopped (its process killed, so nothing of it is
-stored) and the administrator told so.
+own connection to the same store (`bot.features.workers`): the bot answers everyone
+meanwhile, and a document that takes longer than the limit is stopped (its process
+killed, so nothing of it is stored) and the administrator told so.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.features.workers import run_in_worker
 from bot.storage.ingest import IngestReport, ingest_bytes
 
 log = logging.getLogger(__name__)
@@ -67,22 +67,12 @@ async def ingest_upload(
     url = store_url(session_factory)
     if url is None:
         return await ingest_bytes(session_factory, name, data)
-    # Spawned, not forked: the bot's process has threads and open connections.
-    pool = multiprocessing.get_context("spawn").Pool(1)
     try:
-        pending = pool.apply_async(_ingest_in_worker, (url, name, data))
-        try:
-            return await asyncio.to_thread(pending.get, limits.seconds)
-        except multiprocessing.TimeoutError:
-            log.warning("upload %s: not read within %.0f s, stopped", name, limits.seconds)
-            raise TooSlow(name) from None
-    finally:
-        await asyncio.to_thread(_stop, pool)
-
-
-def _stop(pool: multiprocessing.pool.Pool) -> None:
-    pool.terminate()
-    pool.join()
+        async with asyncio.timeout(limits.seconds):
+            return await run_in_worker(_ingest_in_worker, url, name, data)
+    except TimeoutError:
+        log.warning("upload %s: not read within %.0f s, stopped", name, limits.seconds)
+        raise TooSlow(name) from None
 
 
 def _ingest_in_worker(url: str, name: str, data: bytes) -> IngestReport:

@@ -7,10 +7,8 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -20,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.domain.settings import resolve_database_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -75,6 +76,10 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 
 
 def alembic_config(url: str) -> Config:
+    # Imported here: Alembic (with Mako and Pygments) is megabytes that only a process
+    # that migrates needs; the running bot migrates in a process of its own.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", resolve_database_url(url).replace("%", "%%"))
@@ -82,6 +87,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_sync(url: str, revision: str = "heads") -> None:
+    from alembic import command
+
     with _migration_turn(url):
         command.upgrade(alembic_config(url), revision)
 

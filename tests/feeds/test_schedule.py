@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
+import multiprocessing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.settings import Settings
-from bot.features.feeds.schedule import LEASE, fetch_once, in_thread, start_fetching
+from bot.features.feeds.schedule import LEASE, fetch_once, fetch_pass, start_fetching
 from bot.features.feeds.store import FeedState, FeedStore, Leases
+from bot.features.workers import run_in_worker
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 TTL = timedelta(minutes=30)
@@ -64,14 +65,11 @@ async def test_a_replica_skips_its_turn_while_another_fetches(
     assert await take(session_factory, "other replica", datetime.now(UTC))
 
 
-async def test_a_pass_runs_in_its_own_thread_and_loop(
-    db_url: str, base_url: str, tmp_path: Path
-) -> None:
+async def test_a_pass_runs_in_a_worker_process(db_url: str, base_url: str, tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.toml"
     feeds.write_text(f'[[feed]]\nurl = "{base_url}/atom.xml"\n', encoding="utf-8")
     settings = fetch_settings(db_url)
-    reports = await in_thread(lambda: asyncio.run(fetch_once(settings, "r", feeds)))
-    assert reports is not None and reports[0].ingested == 1
+    assert await run_in_worker(fetch_pass, settings, "r", feeds) == 1
 
 
 def test_no_schedule_when_the_interval_is_zero(db_url: str) -> None:
@@ -94,10 +92,10 @@ async def test_the_running_bot_fetches_in_the_background(
                 break
             await asyncio.sleep(0.05)
         assert [state.name for state in states] == ["Б"]
-        # The pass's thread ends (lease given back, connections closed) before the store
+        # The pass's worker ends (lease given back, connections closed) before the store
         # goes to the next test.
         for _ in range(400):
-            if not any(thread.name == "feed-fetcher" for thread in threading.enumerate()):
+            if not multiprocessing.active_children():
                 break
             await asyncio.sleep(0.05)
         assert not task.done()  # waiting for the next turn

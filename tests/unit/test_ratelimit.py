@@ -100,3 +100,17 @@ async def test_one_chats_flood_pauses_that_chat_several_pause_everyone() -> None
     limiter.flood(2, 5.0)
     limiter.flood(3, 5.0)  # three chats at once: the bot's own limit
     assert limiter._paused_until > clock.now()
+
+
+async def test_answered_requests_are_forgotten_once_they_hold_nothing_back() -> None:
+    # A rate far above what is sent (a local Bot API server): the limiter keeps no
+    # record of each request for ever, only of those still inside their window.
+    clock = ScaledClock(100)
+    limiter = OutgoingLimiter(SendLimits(overall_per_second=100_000), clock)
+    spans: list[Span] = []
+    for _ in range(50):
+        await send(limiter, spans, 0.0)
+    await clock.sleep(limiter.limits.window)
+    await send(limiter, spans, 0.0)
+    assert len(spans) == 51
+    assert len(limiter._departures) == 1

@@ -5,11 +5,18 @@ long polling a local Bot API emulator in this process. Cold start: from starting
 process to the first answer to a message that waits for it. Memory: the process's
 resident set after it answered BENCH_UPDATES updates (30,000 by default) from many users
 — commands, topic answers and searches for the bot, texts for the echo bot.
+
+Updates are queued at the emulator a few dozen ahead of the answers: enough that every
+long poll brings a full batch, not so many that they wait for the store's connections
+(an update that waited past the pool's timeout would never be answered). Should a bot
+still stop answering, the run ends after STALL seconds without an answer and the figures
+name how many updates it had answered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -17,13 +24,15 @@ import time
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from bot.features.workers import context, ready, run_in_worker, warm_up
 from tools.bench import Figure
 from tools.emulator import EmulatorConfig, EmulatorEvent, EventKind, TelegramEmulator
 
 UPDATES = int(os.environ.get("BENCH_UPDATES", "30000"))
 USERS = 3_000
 TEXTS = ("/start", "/help", "/zones", "/investments", "/cargo", "/sources", "Сарань")
-IN_FLIGHT = 200  # updates waiting at the emulator at a time
+IN_FLIGHT = 64  # updates sent and not yet answered, at a time
+STALL = 60.0  # seconds without an answer after which a run gives up
 
 
 def rss_mb(pid: int) -> float:
@@ -33,21 +42,28 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds to the first answer, MB resident after UPDATES updates)."""
+async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(seconds to the first answer, MB resident after UPDATES updates, updates answered:
+    fewer than UPDATES when the bot stalled)."""
     async with TelegramEmulator(EmulatorConfig(max_poll_timeout=1.0)) as emulator:
+        # An update is answered by its chat's first message after it (some updates are
+        # answered with two); a chat gets its next update only then.
         answered = 0
+        waiting: set[int] = set()
         changed = asyncio.Event()
 
         def on_event(event: EmulatorEvent) -> None:
             nonlocal answered
-            if event.kind is EventKind.SENT:
+            chat = event.chat
+            if event.kind is EventKind.SENT and chat is not None and chat.id in waiting:
+                waiting.discard(chat.id)
                 answered += 1
                 changed.set()
 
         emulator.subscribe(on_event)
         users = [emulator.create_user(f"u{n}", language_code="ru") for n in range(USERS)]
         emulator.send_message(users[0], "/start")
+        waiting.add(users[0].id)
         environment = {
             **os.environ,
             **env,
@@ -69,20 +85,53 @@ async def measure(command: list[str], env: dict[str, str]) -> tuple[float, float
             cold = time.perf_counter() - started
             sent = 1
             while answered < UPDATES:
-                while sent < UPDATES and sent - answered < IN_FLIGHT:
-                    emulator.send_message(users[sent % USERS], TEXTS[sent % len(TEXTS)])
+                while sent < UPDATES and len(waiting) < IN_FLIGHT:
+                    user = users[sent % USERS]
+                    if user.id in waiting:  # its last update is still unanswered
+                        break
+                    emulator.send_message(user, TEXTS[sent % len(TEXTS)])
+                    waiting.add(user.id)
                     sent += 1
                 changed.clear()
-                await changed.wait()
-            return cold, rss_mb(process.pid)
+                try:
+                    await asyncio.wait_for(changed.wait(), STALL)
+                except TimeoutError:
+                    break
+            return cold, rss_mb(process.pid), answered
         finally:
             process.terminate()
             await process.wait()
 
 
+def _spawned_worker() -> float:
+    """Seconds to a first answer from a worker started as a fresh interpreter (spawn)."""
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        pool.apply(ready)
+    return time.perf_counter() - started
+
+
+async def worker_start() -> list[Figure]:
+    """An upload's worker: forked from the warm fork server against a spawned one."""
+    spawned = min([await asyncio.to_thread(_spawned_worker) for _ in range(2)])
+    await asyncio.to_thread(warm_up)
+    await run_in_worker(ready)  # the server's preload is done once this answers
+    forked = []
+    for _ in range(5):
+        started = time.perf_counter()
+        await run_in_worker(ready)
+        forked.append(time.perf_counter() - started)
+    assert context().get_start_method() == "forkserver"
+    return [
+        Figure("upload worker start, spawned", spawned, "s", "baseline"),
+        Figure("upload worker start, from the warm fork server", min(forked), "s", "≤ 0.5 s"),
+        Figure("upload worker start against a spawned one", min(forked) / spawned, "×", "≤ 0.2"),
+    ]
+
+
 async def run() -> list[Figure]:
     python = sys.executable
-    echo_cold, echo_mb = await measure([python, "-m", "tools.bench.echo_bot"], {})
+    echo_cold, echo_mb, echo_done = await measure([python, "-m", "tools.bench.echo_bot"], {})
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         ingest = await asyncio.create_subprocess_exec(
@@ -97,9 +146,15 @@ async def run() -> list[Figure]:
             "REDIS_URL": "",
             "WEBHOOK_URL": "",
         }
-        bot_cold, bot_mb = await measure([python, "-m", "bot", "run"], env)
-    updates = f"{UPDATES:,}"
+        bot_cold, bot_mb, bot_done = await measure([python, "-m", "bot", "run"], env)
+    if min(echo_done, bot_done) < UPDATES:
+        print(
+            f"footprint: stalled (echo bot {echo_done:,}, the bot {bot_done:,} of {UPDATES:,})",
+            flush=True,
+        )
+    updates = f"{min(echo_done, bot_done):,}"
     return [
+        *await worker_start(),
         Figure("cold start, echo bot", echo_cold, "s", "baseline"),
         Figure("cold start, the bot", bot_cold, "s", "≤ 1.2× the echo bot"),
         Figure("cold start against the echo bot", bot_cold / echo_cold, "×", "≤ 1.2"),

@@ -10,9 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import trafilatura
-from trafilatura.settings import Document
-
 from bot.pipeline.gazetteer import Gazetteer
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -72,6 +69,11 @@ def decode_html(content_type_header: str, body: bytes) -> str:
 
 def extract_article(html: str, url: str) -> Article | None:
     """The article of a page, or None when the page has no article text."""
+    # Imported on the first page: trafilatura and lxml are megabytes that only a process
+    # reading pages (a feed pass's worker, an administrator's link) needs.
+    import trafilatura
+    from trafilatura.settings import Document
+
     document = trafilatura.bare_extraction(
         html,
         url=url,

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin
 
-import feedparser
-
 
 class FeedError(ValueError):
     """A feed body that is not a feed."""
@@ -21,6 +19,8 @@ class FeedEntry:
 
 
 def parse_entries(body: bytes, base_url: str) -> list[FeedEntry]:
+    import feedparser  # only a process that reads feeds (a feed pass's worker) loads it
+
     parsed = feedparser.parse(body, response_headers={"content-location": base_url})
     if not parsed.get("version"):  # feedparser names the format it recognised
         problem = parsed.get("bozo_exception")

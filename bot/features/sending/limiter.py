@@ -134,6 +134,7 @@ class OutgoingLimiter:
         async with self._turn:
             while True:
                 now = self.clock.now()
+                self._forget_departures(now)
                 ready = max(self._paused_until, self._last + self.limits.overall_interval / 2)
                 if len(self._departures) == self._departures.maxlen:
                     oldest = self._departures[0]
@@ -148,6 +149,17 @@ class OutgoingLimiter:
             self._departures.append(departure)
             self._last = now
             return departure
+
+    def _forget_departures(self, now: float) -> None:
+        """Drops the oldest departures answered more than a window ago: they hold back no
+        later request, and a high rate (a bench's, a local Bot API server's) would
+        otherwise keep that many of them."""
+        departures = self._departures
+        while departures:
+            answered_at = departures[0].answered_at
+            if answered_at is None or answered_at + self.limits.window > now:
+                return
+            departures.popleft()
 
     def pause(self, seconds: float) -> None:
         """Telegram said "retry after": nothing more leaves until then."""
