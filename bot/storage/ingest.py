@@ -3,9 +3,11 @@ leaves the store as it was and the other documents still go in."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from asyncio import Future
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -16,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
 from bot.domain import Topic
-from bot.pipeline.analysis import analyse
+from bot.pipeline.analysis import Analysis, analyse
 from bot.pipeline.documents import (
     DocumentError,
     LoadedDocument,
@@ -26,7 +28,7 @@ from bot.pipeline.documents import (
     read_document,
 )
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
-from bot.storage.repositories import DocumentRepository
+from bot.storage.repositories import DocumentRepository, StoredDocument
 
 log = logging.getLogger(__name__)
 
@@ -72,35 +74,62 @@ async def ingest_paths(
     """The documents at `paths` (default: data/documents), one transaction each;
     `on_report` hears of each document as it is done (a progress display)."""
     manifest = load_manifest() if manifest is None else manifest
-    gazetteer = gazetteer or load_gazetteer()
-    reports = []
-    async with _one_connection(session_factory) as session:
+
+    def read() -> Iterator[LoadedDocument | IngestReport]:
         for path in document_paths(paths if paths else [DOCUMENTS_DIR]):
             try:
-                document = read_document(path, manifest)
+                yield read_document(path, manifest)
             except DocumentError as error:
-                report = IngestReport(path.name, Outcome.FAILED, error=str(error))
-            else:
-                report = await ingest_document(
-                    session_factory, document, gazetteer, session=session
-                )
-            reports.append(report)
-            if on_report is not None:
-                on_report(report)
-    return reports
+                yield IngestReport(path.name, Outcome.FAILED, error=str(error))
+
+    return await ingest_documents(
+        session_factory, read(), gazetteer or load_gazetteer(), on_report=on_report
+    )
 
 
 async def ingest_documents(
     session_factory: async_sessionmaker[AsyncSession],
-    documents: Iterable[LoadedDocument],
+    documents: Iterable[LoadedDocument | IngestReport],
     gazetteer: Gazetteer,
+    *,
+    on_report: Callable[[IngestReport], None] | None = None,
 ) -> list[IngestReport]:
-    """Documents one after another on one connection, each in its own transactions."""
+    """Documents one after another on one connection, each in its own transactions (a
+    report given in their place, a document that could not be read, is passed on).
+
+    While one document is written, the next is analysed in a thread: the store's round
+    trips and the reading of the text overlap, and the event loop never runs the
+    analysis. Reports come back in the documents' order, and `on_report` hears of them
+    in that order, each as soon as it and those before it are done."""
+    done: dict[int, IngestReport] = {}
+    heard = 0  # the reports `on_report` heard of: every one before this index
+
+    def finish(index: int, report: IngestReport) -> None:
+        nonlocal heard
+        done[index] = report
+        while heard in done:
+            if on_report is not None:
+                on_report(done[heard])
+            heard += 1
+
     async with _one_connection(session_factory) as session:
-        return [
-            await ingest_document(session_factory, document, gazetteer, session=session)
-            for document in documents
-        ]
+        pending: tuple[int, LoadedDocument, StoredDocument | None, Future[Analysis]] | None
+        pending = None
+        for index, document in enumerate(documents):
+            if isinstance(document, IngestReport):
+                finish(index, document)
+                continue
+            current = await _current(session, document)
+            if current is not None and current.sha256 == document.meta.sha256:
+                finish(index, IngestReport(document.meta.file_name, Outcome.UNCHANGED))
+                continue
+            analysing = asyncio.ensure_future(asyncio.to_thread(analyse, document, gazetteer))
+            if pending is not None:
+                finish(pending[0], await _write(session, *pending[1:]))
+            pending = (index, document, current, analysing)
+        if pending is not None:
+            finish(pending[0], await _write(session, *pending[1:]))
+    return [done[index] for index in sorted(done)]
 
 
 async def ingest_bytes(
@@ -149,21 +178,43 @@ async def ingest_document(
 async def _ingest(
     session: AsyncSession, document: LoadedDocument, gazetteer: Gazetteer
 ) -> IngestReport:
-    name = document.meta.file_name
+    current = await _current(session, document)
+    if current is not None and current.sha256 == document.meta.sha256:
+        return IngestReport(document.meta.file_name, Outcome.UNCHANGED)
+    analysed: Future[Analysis] = asyncio.get_running_loop().create_future()
+    try:
+        analysed.set_result(analyse(document, gazetteer))
+    except DocumentError as error:
+        analysed.set_exception(error)
+    return await _write(session, document, current, analysed)
+
+
+async def _current(session: AsyncSession, document: LoadedDocument) -> StoredDocument | None:
+    """What the store holds under the document's name. Where a transaction's start
+    dates its facts (PostgreSQL), the check's transaction ends here, before the
+    analysis, so the writing one stays short and digests wait only a few seconds for
+    facts to settle. SQLite dates each statement and begins at the first write: there
+    one transaction serves both."""
     documents = DocumentRepository(session)
-    current = await documents.state_of(name)
-    # Where a transaction's start dates its facts (PostgreSQL), the check's ends
-    # before the analysis, so the writing one stays short and digests wait only a
-    # few seconds for facts to settle. SQLite dates each statement and begins at
-    # the first write: there one transaction serves both.
+    current = await documents.state_of(document.meta.file_name)
     if documents.dated_by_transaction:
         await session.commit()
-    if current is not None and current.sha256 == document.meta.sha256:
-        return IngestReport(name, Outcome.UNCHANGED)
+    return current
+
+
+async def _write(
+    session: AsyncSession,
+    document: LoadedDocument,
+    current: StoredDocument | None,
+    analysed: Future[Analysis],
+) -> IngestReport:
+    """The document's analysis (when it is done) written over what `current` was."""
+    name = document.meta.file_name
     try:
-        analysis = analyse(document, gazetteer)
+        analysis = await analysed
     except DocumentError as error:
         return IngestReport(name, Outcome.FAILED, error=str(error))
+    documents = DocumentRepository(session)
     try:
         result = await documents.store(analysis.meta, analysis.facts, current=current)
         await session.commit()
