@@ -123,9 +123,9 @@ async def worker_start() -> list[Figure]:
         forked.append(time.perf_counter() - started)
     assert context().get_start_method() == "forkserver"
     return [
-        Figure("upload worker start, spawned", spawned, "s", "baseline"),
-        Figure("upload worker start, from the warm fork server", min(forked), "s", "≤ 0.5 s"),
-        Figure("upload worker start against a spawned one", min(forked) / spawned, "×", "≤ 0.2"),
+        Figure("upload_worker_start_spawned", spawned, "s", "baseline"),
+        Figure("upload_worker_start_forked", min(forked), "s", "≤ 0.5 s"),
+        Figure("upload_worker_start_vs_spawned", min(forked) / spawned, "x", "≤ 0.2"),
     ]
 
 
@@ -155,12 +155,10 @@ async def run() -> list[Figure]:
     updates = f"{min(echo_done, bot_done):,}"
     return [
         *await worker_start(),
-        Figure("cold start, echo bot", echo_cold, "s", "baseline"),
-        Figure("cold start, the bot", bot_cold, "s", "≤ 1.2× the echo bot"),
-        Figure("cold start against the echo bot", bot_cold / echo_cold, "×", "≤ 1.2"),
-        Figure(f"memory after {updates} updates, echo bot", echo_mb, "MB RSS", "baseline"),
-        Figure(f"memory after {updates} updates, the bot", bot_mb, "MB RSS", "≤ 1.2× echo"),
-        Figure(
-            f"memory after {updates} updates against the echo bot", bot_mb / echo_mb, "×", "≤ 1.2"
-        ),
+        Figure("cold_start_echo_bot", echo_cold, "s", "baseline"),
+        Figure("cold_start_bot", bot_cold, "s", "≤ 1.2x the echo bot"),
+        Figure("cold_start_vs_echo_bot", bot_cold / echo_cold, "x", "≤ 1.2"),
+        Figure(f"memory_after_{updates}_updates_echo_bot", echo_mb, "MB RSS", "baseline"),
+        Figure(f"memory_after_{updates}_updates_bot", bot_mb, "MB RSS", "≤ 1.2x echo"),
+        Figure(f"memory_after_{updates}_updates_vs_echo_bot", bot_mb / echo_mb, "x", "≤ 1.2"),
     ]
