@@ -11,21 +11,17 @@ the bot pays it once.
 from __future__ import annotations
 
 import statistics
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
-from bot import DOCUMENTS_DIR
 from bot.domain.charts import ChartKind
 from bot.features.charts.service import ChartService, RenderedChart
 from bot.features.charts.spec import chartable_metrics
 from bot.queries.facts import FactQueries
 from bot.render.i18n import LANGUAGES, create_i18n
-from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.ingest import ingest_paths
 from bot.storage.repositories import DocumentRepository, FactRepository
 from tools.bench import Figure
+from tools.bench.harness import seeded_store
 
 COLD_ROUNDS = 3
 CACHED_ROUNDS = 200
@@ -34,57 +30,48 @@ TIMELINE_SUBJECT = "karaganda_region"
 
 async def run() -> list[Figure]:
     i18n = create_i18n()
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        await migrate(url)
-        engine = create_engine(url)
-        try:
-            factory = create_session_factory(engine)
-            await ingest_paths(factory, [DOCUMENTS_DIR])
-            async with factory() as session:
-                facts = FactRepository(session)
-                queries = FactQueries(facts, DocumentRepository(session))
-                group = await queries.subject(TIMELINE_SUBJECT)
-                assert group is not None
-                # A timeline where the store has one: three dated figures of one indicator.
-                timelines = chartable_metrics(group)[:1]
+    async with seeded_store() as (_url, factory), factory() as session:
+        facts = FactRepository(session)
+        queries = FactQueries(facts, DocumentRepository(session))
+        group = await queries.subject(TIMELINE_SUBJECT)
+        assert group is not None
+        # A timeline where the store has one: three dated figures of one indicator.
+        timelines = chartable_metrics(group)[:1]
 
-                def charts(service: ChartService) -> list[Callable[[], Awaitable[object]]]:
-                    return [
-                        *(
-                            lambda kind=kind: service.topic_chart(kind, facts)
-                            for kind in (ChartKind.INVESTMENTS, ChartKind.CARGO, ChartKind.ZONES)
-                        ),
-                        *(
-                            lambda metric=metric: service.timeline_chart(group, metric, facts)
-                            for metric in timelines
-                        ),
-                    ]
+        def charts(service: ChartService) -> list[Callable[[], Awaitable[object]]]:
+            return [
+                *(
+                    lambda kind=kind: service.topic_chart(kind, facts)
+                    for kind in (ChartKind.INVESTMENTS, ChartKind.CARGO, ChartKind.ZONES)
+                ),
+                *(
+                    lambda metric=metric: service.timeline_chart(group, metric, facts)
+                    for metric in timelines
+                ),
+            ]
 
-                with i18n.context():
-                    started = time.perf_counter()
-                    with i18n.use_locale("ru"):
-                        first = await ChartService().topic_chart(ChartKind.INVESTMENTS, facts)
-                    first_ms = (time.perf_counter() - started) * 1000
-                    assert isinstance(first, RenderedChart)
+        with i18n.context():
+            started = time.perf_counter()
+            with i18n.use_locale("ru"):
+                first = await ChartService().topic_chart(ChartKind.INVESTMENTS, facts)
+            first_ms = (time.perf_counter() - started) * 1000
+            assert isinstance(first, RenderedChart)
 
-                    cold: list[float] = []
-                    cached: list[float] = []
-                    for language in LANGUAGES:
-                        with i18n.use_locale(language):
-                            for _ in range(COLD_ROUNDS):
-                                service = ChartService()
-                                for ask in charts(service):
-                                    started = time.perf_counter()
-                                    assert await ask() is not None
-                                    cold.append(time.perf_counter() - started)
-                                for ask in charts(service):
-                                    for _ in range(CACHED_ROUNDS // COLD_ROUNDS):
-                                        started = time.perf_counter()
-                                        await ask()
-                                        cached.append(time.perf_counter() - started)
-        finally:
-            await engine.dispose()
+            cold: list[float] = []
+            cached: list[float] = []
+            for language in LANGUAGES:
+                with i18n.use_locale(language):
+                    for _ in range(COLD_ROUNDS):
+                        service = ChartService()
+                        for ask in charts(service):
+                            started = time.perf_counter()
+                            assert await ask() is not None
+                            cold.append(time.perf_counter() - started)
+                        for ask in charts(service):
+                            for _ in range(CACHED_ROUNDS // COLD_ROUNDS):
+                                started = time.perf_counter()
+                                await ask()
+                                cached.append(time.perf_counter() - started)
     cold_ms = statistics.median(cold) * 1000
     cached_ms = statistics.median(cached) * 1000
     return [

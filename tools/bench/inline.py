@@ -19,19 +19,13 @@ answer's size; the target applies to the same answer. Both are printed.
 from __future__ import annotations
 
 import statistics
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessageContent
 
-from bot.app.dispatcher import create_bot, create_dispatcher
-from bot.domain.settings import Settings
-from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.ingest import ingest_paths
 from tools.bench import Figure
+from tools.bench.harness import bot_on_emulator, timed
 from tools.emulator import TelegramEmulator, User
 
 WARMUP = 5
@@ -86,60 +80,39 @@ def same_answer_dispatcher(answers: dict[str, dict[str, Any]]) -> Dispatcher:
 async def _answer(
     emulator: TelegramEmulator, bot: Bot, dispatcher: Dispatcher, user: User, query: str
 ) -> float:
-    update = emulator.inline_query(user, query)
-    started = time.perf_counter()
-    await dispatcher.feed_update(bot, update)
-    return time.perf_counter() - started
+    return await timed(dispatcher, bot, emulator.inline_query(user, query))
 
 
 async def run() -> list[Figure]:
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        await migrate(url)
-        engine = create_engine(url)
-        try:
-            factory = create_session_factory(engine)
-            await ingest_paths(factory)
-            settings = Settings(_env_file=None, bot_token=None, database_url=url)  # type: ignore[call-arg]
-            bot_dispatcher = create_dispatcher(settings, factory)
-            async with TelegramEmulator() as emulator:
-                bot = create_bot(emulator.token, api_url=emulator.base_url)
-                try:
-                    users = {
-                        language: emulator.create_user("Bench", language_code=language)
-                        for language in ("ru", "kk")
-                    }
-                    answers: dict[str, dict[str, Any]] = {}
-                    for query, language in QUERIES:
-                        await _answer(emulator, bot, bot_dispatcher, users[language], query)
-                        given = emulator.last_inline_answer()
-                        assert given.results, query
-                        answers[query] = {
-                            # Built once, as the bot builds its own articles per answer.
-                            "results": [
-                                InlineQueryResultArticle.model_validate(result)
-                                for result in given.results
-                            ],
-                            "next_offset": given.next_offset,
-                        }
-                    sides: dict[str, tuple[Dispatcher, list[float]]] = {
-                        "inline": (bot_dispatcher, []),
-                        "bare": (bare_dispatcher(), []),
-                        "same": (same_answer_dispatcher(answers), []),
-                    }
-                    # Interleaved, so drifts of the machine touch every side alike.
-                    for round_ in range(WARMUP + ROUNDS):
-                        for query, language in QUERIES:
-                            for dispatcher, times in sides.values():
-                                took = await _answer(
-                                    emulator, bot, dispatcher, users[language], query
-                                )
-                                if round_ >= WARMUP:
-                                    times.append(took)
-                finally:
-                    await bot.session.close()
-        finally:
-            await engine.dispose()
+    async with bot_on_emulator() as (emulator, bot, bot_dispatcher):
+        users = {
+            language: emulator.create_user("Bench", language_code=language)
+            for language in ("ru", "kk")
+        }
+        answers: dict[str, dict[str, Any]] = {}
+        for query, language in QUERIES:
+            await _answer(emulator, bot, bot_dispatcher, users[language], query)
+            given = emulator.last_inline_answer()
+            assert given.results, query
+            answers[query] = {
+                # Built once, as the bot builds its own articles per answer.
+                "results": [
+                    InlineQueryResultArticle.model_validate(result) for result in given.results
+                ],
+                "next_offset": given.next_offset,
+            }
+        sides: dict[str, tuple[Dispatcher, list[float]]] = {
+            "inline": (bot_dispatcher, []),
+            "bare": (bare_dispatcher(), []),
+            "same": (same_answer_dispatcher(answers), []),
+        }
+        # Interleaved, so drifts of the machine touch every side alike.
+        for round_ in range(WARMUP + ROUNDS):
+            for query, language in QUERIES:
+                for dispatcher, times in sides.values():
+                    took = await _answer(emulator, bot, dispatcher, users[language], query)
+                    if round_ >= WARMUP:
+                        times.append(took)
     inline, bare, same = (statistics.median(times) * 1000 for _, times in sides.values())
     return [
         Figure("inline_answer_median", inline, "ms", "for information"),

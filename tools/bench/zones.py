@@ -18,18 +18,12 @@ applies to that one; both are printed.
 from __future__ import annotations
 
 import statistics
-import tempfile
-import time
-from pathlib import Path
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from bot.app.dispatcher import create_bot, create_dispatcher
-from bot.domain.settings import Settings
-from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.ingest import ingest_paths
 from tools.bench import Figure
+from tools.bench.harness import bot_on_emulator, timed
 from tools.emulator import TelegramEmulator, User
 
 WARMUP = 20
@@ -65,47 +59,30 @@ async def _answer(
 ) -> float:
     update = emulator.send_message(user, text)
     assert update is not None
-    started = time.perf_counter()
-    await dispatcher.feed_update(bot, update)
-    return time.perf_counter() - started
+    return await timed(dispatcher, bot, update)
 
 
 async def run() -> list[Figure]:
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        await migrate(url)
-        engine = create_engine(url)
-        try:
-            factory = create_session_factory(engine)
-            await ingest_paths(factory)
-            settings = Settings(_env_file=None, bot_token=None, database_url=url)  # type: ignore[call-arg]
-            bot_dispatcher = create_dispatcher(settings, factory)
-            echo = echo_dispatcher()
-            async with TelegramEmulator() as emulator:
-                bot = create_bot(emulator.token, api_url=emulator.base_url)
-                try:
-                    user = emulator.create_user("Bench", language_code="ru")
-                    await _answer(emulator, bot, bot_dispatcher, user, "/zones")
-                    reply = emulator.last_sent(user)
-                    assert reply.content.startswith("🏭"), reply.content[:80]
-                    same = fixed_answer_dispatcher(
-                        reply.html or "", InlineKeyboardMarkup.model_validate(reply.reply_markup)
-                    )
-                    sides: dict[str, tuple[Dispatcher, list[float]]] = {
-                        "zones": (bot_dispatcher, []),
-                        "echo": (echo, []),
-                        "same": (same, []),
-                    }
-                    # Interleaved, so drifts of the machine touch every side alike.
-                    for round_ in range(WARMUP + ROUNDS):
-                        for dispatcher, times in sides.values():
-                            took = await _answer(emulator, bot, dispatcher, user, "/zones")
-                            if round_ >= WARMUP:
-                                times.append(took)
-                finally:
-                    await bot.session.close()
-        finally:
-            await engine.dispose()
+    echo = echo_dispatcher()
+    async with bot_on_emulator() as (emulator, bot, bot_dispatcher):
+        user = emulator.create_user("Bench", language_code="ru")
+        await _answer(emulator, bot, bot_dispatcher, user, "/zones")
+        reply = emulator.last_sent(user)
+        assert reply.content.startswith("🏭"), reply.content[:80]
+        same = fixed_answer_dispatcher(
+            reply.html or "", InlineKeyboardMarkup.model_validate(reply.reply_markup)
+        )
+        sides: dict[str, tuple[Dispatcher, list[float]]] = {
+            "zones": (bot_dispatcher, []),
+            "echo": (echo, []),
+            "same": (same, []),
+        }
+        # Interleaved, so drifts of the machine touch every side alike.
+        for round_ in range(WARMUP + ROUNDS):
+            for dispatcher, times in sides.values():
+                took = await _answer(emulator, bot, dispatcher, user, "/zones")
+                if round_ >= WARMUP:
+                    times.append(took)
     zones, echo_, same_ = (statistics.median(times) * 1000 for _, times in sides.values())
     return [
         Figure("zones_answer_median", zones, "ms", "for information"),
