@@ -7,7 +7,7 @@ import asyncio
 import logging
 from asyncio import Future
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -181,12 +181,11 @@ async def _ingest(
     current = await _current(session, document)
     if current is not None and current.sha256 == document.meta.sha256:
         return IngestReport(document.meta.file_name, Outcome.UNCHANGED)
-    analysed: Future[Analysis] = asyncio.get_running_loop().create_future()
-    try:
-        analysed.set_result(analyse(document, gazetteer))
-    except DocumentError as error:
-        analysed.set_exception(error)
-    return await _write(session, document, current, analysed)
+    return await _write(session, document, current, _analysed(document, gazetteer))
+
+
+async def _analysed(document: LoadedDocument, gazetteer: Gazetteer) -> Analysis:
+    return analyse(document, gazetteer)
 
 
 async def _current(session: AsyncSession, document: LoadedDocument) -> StoredDocument | None:
@@ -206,7 +205,7 @@ async def _write(
     session: AsyncSession,
     document: LoadedDocument,
     current: StoredDocument | None,
-    analysed: Future[Analysis],
+    analysed: Awaitable[Analysis],
 ) -> IngestReport:
     """The document's analysis (when it is done) written over what `current` was."""
     name = document.meta.file_name
