@@ -322,7 +322,14 @@ def _metric_terms(metric: str, labels: tuple[tuple[str, str], ...]) -> str:
 def topic_field_words(labels: IndexLabels, topic: Topic | None = None) -> frozenset[str]:
     """The words a fact's topic field holds: for `topic`, or for any topic."""
     topics = tuple(Topic) if topic is None else (topic,)
-    return frozenset(word for t in topics for word in _topic_terms(t, labels.topics[t]).split())
+    return _topic_field_words(tuple((t, labels.topics[t]) for t in topics))
+
+
+@lru_cache(maxsize=64)
+def _topic_field_words(
+    topics: tuple[tuple[Topic, tuple[tuple[str, str], ...]], ...],
+) -> frozenset[str]:
+    return frozenset(word for topic, names in topics for word in _topic_terms(topic, names).split())
 
 
 @lru_cache(maxsize=64)

@@ -405,7 +405,7 @@ class FactSearch:
         if parsed.filters:
             # Filters that leave nothing are dropped (a topic word is searched for as a word).
             loose = parsed.loosened()
-            known, newest = await self._probe(loose.groups)
+            known, newest = await self._counted(loose.groups)
             facts = await self._ranked(known, Filters(), newest, limit, offset)
             if facts or not await self._empty(known, Filters(), newest, offset):
                 return SearchPage(facts, corrected)
@@ -417,7 +417,7 @@ class FactSearch:
         """The query's groups with how many facts each matches (words the store never
         saw left out), the newest fact's id, the query with misspelt names corrected, and
         the names it was corrected to."""
-        known, newest = await self._probe(parsed.groups)
+        known, newest = await self._counted(parsed.groups)
         found = {id(group) for group, _size in known}
         corrected: list[str] = []
         for index, group in enumerate(parsed.groups):
@@ -431,7 +431,7 @@ class FactSearch:
                 parsed = with_word(parsed, index, name, language)
                 corrected.append(name)
         if corrected:
-            known, newest = await self._probe(parsed.groups)
+            known, newest = await self._counted(parsed.groups)
         return known, newest, parsed, tuple(corrected)
 
     async def _subject_words(self, word: str) -> dict[str, str]:
@@ -542,7 +542,7 @@ class FactSearch:
         present = [f"({expression})" for expression in expressions if expression]
         return self.either.join(present) if present else self.nothing
 
-    async def _probe(
+    async def _counted(
         self, groups: Sequence[Sequence[Term]]
     ) -> tuple[list[tuple[Sequence[Term], int]], int]:
         """The groups with how many facts they are found in (at most: the sum of their
