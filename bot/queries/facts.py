@@ -14,8 +14,9 @@ import hashlib
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -263,6 +264,21 @@ class Card:
         return replace(self, facts=tuple(narrow(self.facts, filters)))
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+async def _kept(cache: OrderedDict[K, V], key: K, size: int, make: Callable[[], Awaitable[V]]) -> V:
+    """What `cache` (the `size` last used, by store version) holds under `key`, made and
+    kept if it holds nothing there."""
+    if key not in cache:
+        cache[key] = await make()
+        while len(cache) > size:
+            cache.popitem(last=False)
+    cache.move_to_end(key)
+    return cache[key]
+
+
 class FactQueries:
     """Read-only questions about the store, answered with plain dataclasses."""
 
@@ -315,12 +331,9 @@ class FactQueries:
         if not self._store:
             return await self._headlines(topics, per_topic)
         key = (await self.version(), tuple(topics), per_topic)
-        found = _HEADLINES.get(key)
-        if found is None:
-            found = _HEADLINES[key] = await self._headlines(topics, per_topic)
-            while len(_HEADLINES) > HEADLINE_CACHE_SIZE:
-                _HEADLINES.popitem(last=False)
-        _HEADLINES.move_to_end(key)
+        found = await _kept(
+            _HEADLINES, key, HEADLINE_CACHE_SIZE, lambda: self._headlines(topics, per_topic)
+        )
         return list(found)
 
     async def _headlines(self, topics: Sequence[Topic], per_topic: int) -> list[Fact]:
@@ -371,13 +384,9 @@ class FactQueries:
         """`_card`, kept per store version when the store has a name."""
         if not self._store:
             return await self._card(key)
-        cache_key = (await self.version(), key)
-        if cache_key not in _CARDS:
-            _CARDS[cache_key] = await self._card(key)
-            while len(_CARDS) > CARD_CACHE_SIZE:
-                _CARDS.popitem(last=False)
-        _CARDS.move_to_end(cache_key)
-        return _CARDS[cache_key]
+        return await _kept(
+            _CARDS, (await self.version(), key), CARD_CACHE_SIZE, lambda: self._card(key)
+        )
 
     async def _card(self, key: str) -> Card | None:
         """A subject's card: a gazetteer entity's, even without figures (a town's or
