@@ -10,14 +10,21 @@ milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, select, text
+from sqlalchemy import Date, DateTime, Row, Select, bindparam, select, text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeEngine
 
 from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
 from bot.pipeline.search_terms import Filters
-from bot.storage.models import DocumentRecord, FactRecord
+from bot.storage.models import DecimalText, DocumentRecord, FactRecord
 
 FACTS = FactRecord.__table__
 DOCUMENTS = DocumentRecord.__table__
@@ -108,25 +115,30 @@ _PRECISIONS = {member.value: member for member in DatePrecision}
 _period = lru_cache(maxsize=4096)(Period.from_key)
 
 
-def fact_of(row: Row[Any]) -> Fact:
-    """A `Fact` from a row of `COLUMNS`."""
+def fact_of(row: Row[Any] | Sequence[Any], sources: dict[int, Source] | None = None) -> Fact:
+    """A `Fact` from a row of `COLUMNS` (`sources`: the documents of the rows read before
+    it, shared rather than built again)."""
     (
         fact_id, document_id, topic, subject, entity_key, metric, value, unit, period,
         status, qualifier, quote, start, end, added_at,
         measured, per, value_max, part_of, lang,
         file_name, outlet, url, published, published_to, precision, title, document_lang,
     ) = tuple(row)  # fmt: skip
-    source = Source(
-        id=document_id,
-        file_name=file_name,
-        outlet=outlet,
-        url=url,
-        published=published,
-        precision=_PRECISIONS[precision],
-        published_to=published_to,
-        title=title,
-        lang=document_lang,
-    )
+    source = None if sources is None else sources.get(document_id)
+    if source is None:
+        source = Source(
+            id=document_id,
+            file_name=file_name,
+            outlet=outlet,
+            url=url,
+            published=published,
+            precision=_PRECISIONS[precision],
+            published_to=published_to,
+            title=title,
+            lang=document_lang,
+        )
+        if sources is not None:
+            sources[document_id] = source
     return Fact(
         id=fact_id,
         source=source,
@@ -149,3 +161,82 @@ def fact_of(row: Row[Any]) -> Fact:
         part_of=part_of,
         lang=lang,
     )
+
+
+def facts_of(rows: Sequence[Row[Any]] | Sequence[Sequence[Any]]) -> list[Fact]:
+    """The `Fact`s of rows of `COLUMNS`, each document's `Source` built once."""
+    sources: dict[int, Source] = {}
+    return [fact_of(row, sources) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """A page statement as the driver takes it: its SQL, the names of its parameters in
+    order, and what turns each column the driver returns into what `fact_of` reads."""
+
+    sql: str
+    names: tuple[str, ...]
+    # (column index, converter) for the columns that need one
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    def row(self, raw: Sequence[Any]) -> list[Any]:
+        row = list(raw)
+        for index, convert in self.converters:
+            if row[index] is not None:
+                row[index] = convert(row[index])
+        return row
+
+
+_COMPILED: dict[tuple[int, str], _Compiled] = {}
+
+
+def _converter(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """What reads a column the SQLite driver returns: the ISO text SQLite keeps dates
+    and times in, parsed by the standard library (SQLAlchemy's own processors parse it
+    with a regular expression, several times slower); the column type's processor
+    otherwise."""
+    if isinstance(column_type, DecimalText):
+        return Decimal
+    if isinstance(column_type, DateTime):
+        return datetime.fromisoformat
+    if isinstance(column_type, Date):
+        return date.fromisoformat
+    return column_type.result_processor(dialect, None)
+
+
+def _compiled(statement: Select[Any], dialect: Dialect) -> _Compiled:
+    key = (id(statement), dialect.name)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        done = statement.compile(dialect=dialect)
+        converters = tuple(
+            (index, convert)
+            for index, column in enumerate(statement.selected_columns)
+            if (convert := _converter(column.type, dialect)) is not None
+        )
+        compiled = _COMPILED[key] = _Compiled(
+            done.string, tuple(done.positiontup or ()), converters
+        )
+    return compiled
+
+
+async def read_facts(
+    session: AsyncSession, statement: Select[Any], params: Mapping[str, Any]
+) -> list[Fact]:
+    """The facts a page statement (selecting `COLUMNS`) finds. On SQLite the statement,
+    compiled once, goes to the driver directly: one trip to the connection's thread and
+    no SQLAlchemy result objects, where an inline query counts every tenth of a
+    millisecond; the columns are converted to the same values as SQLAlchemy's (a test
+    compares the two). The statements are the module-level ones of this package,
+    compiled once each."""
+    dialect = session.get_bind().dialect
+    if dialect.name != "sqlite":
+        return facts_of((await session.execute(statement, params)).all())
+    compiled = _compiled(statement, dialect)
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    rows = await driver.execute_fetchall(
+        compiled.sql, tuple(params[name] for name in compiled.names)
+    )
+    return facts_of([compiled.row(row) for row in rows])

@@ -76,10 +76,11 @@ from bot.storage.fact_rows import (
     ALL_FACTS,
     FILTERED_PAGE,
     NEWEST_DOCUMENT_FIRST,
-    fact_of,
+    facts_of,
     filter_params,
     filtered,
     page,
+    read_facts,
 )
 from bot.storage.models import FactRecord
 
@@ -471,8 +472,7 @@ class FactSearch:
         if not known:
             if not filters:
                 return []
-            rows = (await self._session.execute(FILTERED_PAGE, page_params)).all()
-            return [fact_of(row) for row in rows]
+            return await read_facts(self._session, FILTERED_PAGE, page_params)
         every = [group for group, _size in known]
         narrow = [group for group, size in known if size < EXACT_LIMIT]
         narrowed_page, tiered_page = self._statements(filters)
@@ -493,8 +493,7 @@ class FactSearch:
             wanted = offset + limit
             first = window_start(newest, min(size for _group, size in known), wanted)
             params.update(self._window(first), wanted=wanted)
-        rows = (await self._session.execute(statement, {**params, **page_params})).all()
-        return [fact_of(row) for row in rows]
+        return await read_facts(self._session, statement, {**params, **page_params})
 
     async def _relaxed(
         self, known: Sequence[tuple[Sequence[Term], int]], limit: int, offset: int
@@ -512,9 +511,9 @@ class FactSearch:
                 "offset": offset,
                 **filter_params(Filters()),
             }
-            rows = (await self._session.execute(narrowed_page, params)).all()
-            if rows or offset:
-                return [fact_of(row) for row in rows]
+            facts = await read_facts(self._session, narrowed_page, params)
+            if facts or offset:
+                return facts
         return []
 
     def _window(self, first: int) -> dict[str, Any]:
@@ -587,8 +586,7 @@ class FactSearch:
         return FILTERED_STATEMENTS if filters else STATEMENTS
 
     async def _match_in_memory(self, query: str, language: str) -> list[Fact]:
-        rows = (await self._session.execute(ALL_FACTS)).all()
-        facts = [fact_of(row) for row in rows]
+        facts = facts_of((await self._session.execute(ALL_FACTS)).all())
         return match_facts(facts, query, self._labels, self.gazetteer, language=language)
 
 
