@@ -419,10 +419,10 @@ class FactSearch:
         saw left out), the newest fact's id, the query with misspelt names corrected, and
         the names it was corrected to."""
         known, newest = await self._counted(parsed.groups)
-        found = {id(group) for group, _size in known}
+        found = {term.text for group, _size in known for term in group}
         corrected: list[str] = []
         for index, group in enumerate(parsed.groups):
-            if id(group) in found or index >= len(parsed.words):
+            if any(term.text in found for term in group) or index >= len(parsed.words):
                 continue
             word = parsed.words[index]
             name = corrected_name(word, name_words(self.gazetteer))
@@ -545,15 +545,17 @@ class FactSearch:
         self, groups: Sequence[Sequence[Term]]
     ) -> tuple[list[tuple[Sequence[Term], int]], int]:
         """The groups with how many facts they are found in (at most: the sum of their
-        words' counts), and the newest fact's id. Words the store has never seen
-        ("сколько", a typo) are left out rather than emptying the answer."""
+        words' counts), and the newest fact's id. Words the store has never seen are
+        left out: of a group, the forms no fact has (each would cost the index a look-up
+        for nothing); a group none of whose forms is found ("сколько", a typo), rather
+        than emptying the answer."""
         matched = [group for group in groups if self.match_expression([group])]
         counts = await self._word_counts({term.text for group in matched for term in group})
-        known = []
+        known: list[tuple[Sequence[Term], int]] = []
         for group in matched:
-            size = sum(counts.facts.get(term.text, 0) for term in group)
-            if size > 0:
-                known.append((group, size))
+            found = tuple(term for term in group if counts.facts.get(term.text, 0) > 0)
+            if found:
+                known.append((found, sum(counts.facts[term.text] for term in found)))
         return known, counts.newest
 
     async def _word_counts(self, words: Iterable[str]) -> WordCounts:
