@@ -45,6 +45,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
@@ -151,6 +152,9 @@ _COUNTS = text(
     "UNION ALL SELECT '', max(id) FROM facts"
 ).bindparams(bindparam("words", expanding=True))
 _VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+# The readings of queries people ask again (an inline query is asked as it is typed, and
+# again for each page): the analysis depends on the query and the data files only.
+_parsed = lru_cache(maxsize=2048)(parse_query)
 _SUBJECTS = text("SELECT DISTINCT subject FROM facts")
 # The subject words of the last few (store, version) pairs a process asked about.
 _SUBJECT_WORDS: dict[tuple[str, int], dict[str, str]] = {}
@@ -390,7 +394,7 @@ class FactSearch:
         """`search`, with the names the query was corrected to."""
         offset = max(offset, 0)
         limit = min(limit, MAX_OFFSET - offset)
-        parsed = parse_query(query, language)
+        parsed = _parsed(query, language)
         if not parsed or limit <= 0:
             return SearchPage()
         if not self._indexed:
