@@ -122,12 +122,18 @@ MAX_OFFSET = 1000
 NOTHING = '""'
 # Facts read and indexed at a time when the whole index is rebuilt.
 REBUILD_BATCH = 5_000
+# Index pages (4 KB by default) one step of merging the index's segments writes at most.
+MERGE_PAGES = 2_000
 
 INSERT_ROW = (
     f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FIELDS)}) "
     f"VALUES (:id, {', '.join(':' + name for name in FIELDS)})"
 )
 _DELETE_ROWS = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id")
+# FTS5's own commands: every segment merged into one; a step of `-rank` pages towards it.
+OPTIMIZE = f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')"
+_MERGE = text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('merge', :pages)")
+_STRUCTURE = text(f"SELECT block FROM {FTS_TABLE}_data WHERE id = 10")
 _DELETE_DOCUMENT = text(
     f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
     "(SELECT id FROM facts WHERE document_id = :document_id)"
@@ -207,6 +213,21 @@ _WORD_COUNTS: OrderedDict[str, WordCounts] = OrderedDict()
 def forget_word_counts(store: str) -> None:
     """The store's words were written in this process: read their counts afresh."""
     _WORD_COUNTS.pop(store, None)
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    """The SQLite varint at `at` (big-endian groups of seven bits, the ninth byte whole),
+    and where the next begins."""
+    value = 0
+    for count in range(9):
+        byte = data[at]
+        at += 1
+        if count == 8:
+            return (value << 8) | byte, at
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            break
+    return value, at
 
 
 def window_start(newest: int, size: int, wanted: int) -> int:
@@ -361,6 +382,36 @@ class FactSearch:
             after = batch[-1]["id"]
         await self._session.execute(_SET_ANALYSIS, {"analysis": ANALYSIS})
         return done
+
+    async def merge_segments(self, pages: int | None = MERGE_PAGES) -> None:
+        """Merge the index's segments (SQLite; a GIN index needs nothing of the kind).
+
+        FTS5 adds a segment with every transaction that writes to the index and merges
+        only some as it goes, so a store built a document at a time keeps ten or more,
+        and every word of a query is looked up in each: at a million facts a search over
+        one segment takes about 60 % of the time it takes over eleven. `pages=None`
+        merges them all into one, rewriting the whole index (after a bulk load or a
+        rebuild); a number takes a step of about that many pages towards it, and the
+        next step goes on where it stopped."""
+        if self._session.get_bind().dialect.name != "sqlite":
+            return
+        if pages is None:
+            await self._session.execute(text(OPTIMIZE))
+        else:
+            # A negative number: the segments of every level are merged together.
+            await self._session.execute(_MERGE, {"pages": -max(pages, 1)})
+
+    async def segments(self) -> int:
+        """How many segments the SQLite index has (1 on other stores): read from FTS5's
+        structure record (row 10 of its data table: a four-byte cookie, then the number
+        of levels and of segments as SQLite varints)."""
+        if self._session.get_bind().dialect.name != "sqlite":
+            return 1
+        record = await self._session.scalar(_STRUCTURE)
+        if not record:
+            return 0
+        _levels, at = _varint(record, 4)
+        return _varint(record, at)[0]
 
     async def _clear(self) -> None:
         await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))

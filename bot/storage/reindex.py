@@ -34,7 +34,9 @@ async def run_reindex(
             if if_stale and built_with == ANALYSIS:
                 print(f"search index up to date (analysis {ANALYSIS})", file=out)
                 return 0
-            count = await fact_search(session, labels).rebuild()
+            search = fact_search(session, labels)
+            count = await search.rebuild()
+            await search.merge_segments(pages=None)
     finally:
         await engine.dispose()
     print(f"search index rebuilt: {count} facts (analysis {ANALYSIS})", file=out)

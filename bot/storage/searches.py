@@ -3,11 +3,11 @@ matching in memory elsewhere (see `bot.storage.fulltext`)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.pipeline.gazetteer import Gazetteer
 from bot.pipeline.search_terms import IndexLabels, index_labels
-from bot.storage.fulltext import FactSearch
+from bot.storage.fulltext import MERGE_PAGES, FactSearch
 from bot.storage.fulltext_postgres import PostgresFactSearch
 
 
@@ -22,3 +22,12 @@ def fact_search(
     if session.get_bind().dialect.name == "postgresql":
         return PostgresFactSearch(session, labels, gazetteer)
     return FactSearch(session, labels, gazetteer)
+
+
+async def merge_index_segments(
+    session_factory: async_sessionmaker[AsyncSession], pages: int | None = MERGE_PAGES
+) -> None:
+    """After documents were stored: a step of merging the index's segments, in a
+    transaction of its own (`FactSearch.merge_segments`; `pages=None`: all of them)."""
+    async with session_factory() as session, session.begin():
+        await fact_search(session).merge_segments(pages)

@@ -5,7 +5,9 @@ The store is generated, not ingested (the ingest bench measures that): the facts
 pipeline finds in the seed documents are the templates; their sentences get new figures
 and years and sometimes an opening phrase, their subjects are the gazetteer's entities
 or companies named from the seed vocabulary. Documents, facts and search index rows go
-in with `executemany` in one transaction on a temporary SQLite file.
+in with `executemany` in one transaction on a temporary SQLite file, and the index's
+segments are merged into one at the end, as `python -m bot ingest` and `reindex` leave a
+store (a store that grows by feed passes is merged a step after each pass).
 
 The index rows are what `bot.storage.fulltext` would write: each piece of a template's
 sentence is analysed once and the new figures are put between the pieces (a figure is
@@ -64,7 +66,7 @@ from bot.queries.facts import FactQueries
 from bot.render.i18n import create_i18n
 from bot.render.inline import PAGE_SIZE, inline_page, rendered_article
 from bot.storage.engine import create_engine, create_session_factory, migrate
-from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE
+from bot.storage.fulltext import FTS_TABLE, OPTIMIZE, WORDS_TABLE
 from bot.storage.repositories import FactRepository
 from bot.storage.searches import fact_search
 from tools.bench import Figure, postgres_server_url, skipped
@@ -344,6 +346,9 @@ def build_store(path: Path, facts: int, gazetteer: Gazetteer) -> None:
             f"CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, {FTS_TABLE}, row)"
         )
         connection.execute(f"INSERT INTO {WORDS_TABLE} (word, facts) SELECT term, doc FROM words")
+        # The index's segments merged into one, as a bulk ingest or a rebuild leaves them
+        # (`FactSearch.merge_segments`).
+        connection.execute(OPTIMIZE)
         connection.execute("COMMIT")
     finally:
         connection.close()

@@ -31,6 +31,7 @@ from bot.features.feeds.urls import canonical_url
 from bot.pipeline.documents import ManifestEntry
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.ingest import IngestReport, Outcome, ingest_bytes
+from bot.storage.searches import merge_index_segments
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,11 @@ class Collector:
                 on_feed_done(report)
             return report
 
-        return list(await asyncio.gather(*(one(feed) for feed in feeds)))
+        reports = list(await asyncio.gather(*(one(feed) for feed in feeds)))
+        if any(report.ingested for report in reports):
+            # Each article stored added a segment to the search index: a step of merging.
+            await merge_index_segments(self.session_factory)
+        return reports
 
     async def collect_feed(self, feed: FeedConfig) -> FeedReport:
         report = FeedReport(feed)

@@ -1,0 +1,78 @@
+"""The SQLite index's segments: one more with each transaction that writes facts, merged
+into one by `merge_segments` (at once, or a bounded step at a time), with every search
+answering as before. On PostgreSQL the call does nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.storage.fulltext import FTS_TABLE
+from bot.storage.repositories import DocumentRepository
+from bot.storage.searches import fact_search
+from tests.factories import make_fact, make_meta
+
+QUERIES = [("Шахтер", "ru"), ("инвестиции 2028", "ru"), ("Шахтер-3", "kk"), ("модернизация", "ru")]
+
+
+async def _segments(session: AsyncSession) -> int:
+    return await fact_search(session).segments()
+
+
+async def _answers(session: AsyncSession) -> list[list[int]]:
+    search = fact_search(session)
+    return [[fact.id for fact in await search.search(q, language)] for q, language in QUERIES]
+
+
+async def _store_one_at_a_time(factory: async_sessionmaker[AsyncSession], count: int) -> None:
+    """`count` documents, each in a transaction of its own. FTS5 would merge a store this
+    small as it goes; with its automatic merging off, every transaction's segment stays,
+    as many do in a store of a million facts."""
+    async with factory() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            await session.execute(
+                text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', 0)")
+            )
+            await session.commit()
+    for number in range(count):
+        async with factory() as session:
+            quote = f"Инвестиции ТОО «Шахтер-{number}» в модернизацию составят 5 млрд тенге."
+            fact = make_fact(subject=f"ТОО «Шахтер-{number}»", entity_key=None, quote=quote)
+            await DocumentRepository(session).store(make_meta(f"{number:03}.txt"), [fact])
+            await session.commit()
+
+
+async def test_segments_merge_into_one_with_the_same_answers(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await _store_one_at_a_time(session_factory, 12)
+    async with session_factory() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            await fact_search(session).merge_segments(pages=None)  # nothing to do there
+            return
+        before, answers = await _segments(session), await _answers(session)
+        assert before > 2
+        assert all(answers)
+        await fact_search(session).merge_segments(pages=None)
+        await session.commit()
+        assert await _segments(session) == 1
+        assert await _answers(session) == answers
+
+
+async def test_bounded_steps_go_on_until_one_segment_is_left(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await _store_one_at_a_time(session_factory, 12)
+    async with session_factory() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            return
+        answers = await _answers(session)
+        counts = [await _segments(session)]
+        for _ in range(10):
+            await fact_search(session).merge_segments(pages=1)
+            await session.commit()
+            counts.append(await _segments(session))
+        assert counts[0] > 2
+        assert counts[-1] == 1
+        assert counts == sorted(counts, reverse=True)
+        assert await _answers(session) == answers
