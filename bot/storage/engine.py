@@ -126,3 +126,10 @@ def store_of(session: AsyncSession) -> str:
         return ""
     engine = bind if isinstance(bind, AsyncEngine) else bind.engine
     return str(engine.url)
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The DBAPI driver's own connection under a session (aiosqlite's, asyncpg's), in the
+    session's transaction: for the few statements that skip SQLAlchemy's adapter."""
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection

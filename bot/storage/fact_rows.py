@@ -24,6 +24,7 @@ from sqlalchemy.types import TypeEngine
 
 from bot.domain import DatePrecision, Fact, Period, Qualifier, Source, Status, Topic
 from bot.pipeline.search_terms import Filters
+from bot.storage.engine import driver_connection
 from bot.storage.models import DecimalText, DocumentRecord, FactRecord
 
 FACTS = FactRecord.__table__
@@ -233,9 +234,7 @@ async def read_facts(
     if dialect.name != "sqlite":
         return facts_of((await session.execute(statement, params)).all())
     compiled = _compiled(statement, dialect)
-    connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
+    driver = await driver_connection(session)
     rows = await driver.execute_fetchall(
         compiled.sql, tuple(params[name] for name in compiled.names)
     )
