@@ -53,20 +53,22 @@ QUERY_LIMIT = 256
 # The words of a query that count; more only slow the search down.
 MAX_GROUPS = 12
 
-STOP_WORDS = frozenset(
-    {
-        # Russian prepositions, conjunctions, particles and question words
-        "и", "в", "во", "на", "по", "о", "об", "обо", "с", "со", "за", "до", "для", "к", "ко",
-        "от", "из", "у", "а", "но", "или", "как", "что", "чем", "сколько", "какой", "какая",
-        "какие", "каких", "где", "когда", "про", "ли", "же", "бы", "не", "это", "то", "там",
-        "всё", "все", "ещё", "уже", "при", "под", "над", "между", "через",
-        # Kazakh conjunctions, postpositions and question words
-        "және", "мен", "бен", "пен", "да", "де", "та", "те", "қанша", "қандай", "қай", "қайда",
-        "туралы", "үшін", "бойынша", "ма", "ме", "ба", "бе", "па", "пе", "бұл", "сол",
-        # English
-        "the", "of", "in", "on", "and", "or", "to", "a", "an", "how", "much", "many", "what",
-    }
-)  # fmt: skip
+
+@cache
+def stop_words() -> frozenset[str]:
+    """Words never searched for, in names and labels as in queries
+    (`data/vocab/search.toml`, `[stop]`)."""
+    return frozenset(
+        word for language in ("ru", "kk", "en") for word in words("search", "stop", language)
+    )
+
+
+@cache
+def query_stop_words() -> frozenset[str]:
+    """Words a query is left without: the stop words and the words of asking
+    ("покажи", "данные")."""
+    return stop_words() | words("search", "stop", "query")
+
 
 # Endings removed from Kazakh words, longest first at every step. Single letters are
 # limited to the third-person possessive, which is what names and labels carry.
@@ -182,7 +184,7 @@ def _analysed(text: str, *, kazakh: bool) -> list[str]:
     written and as their stems."""
     terms = []
     for word in words_of(text):
-        if word in STOP_WORDS:
+        if word in stop_words():
             continue
         if kazakh or is_kazakh(word):
             terms.append(word)
@@ -398,8 +400,9 @@ def _analysed_key(text: str) -> tuple[str, ...]:
 
 @cache
 def bilingual() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The equivalents of every word and phrase of `data/vocab/bilingual.toml` (and of
-    the place names of `search.toml`), both ways: analysed key → analysed phrases."""
+    """The equivalents of every word and phrase of `data/vocab/bilingual.toml`, both
+    ways, and of the place names and related words of `search.toml`, one way: analysed
+    key → analysed phrases."""
     pairs: dict[tuple[str, ...], dict[tuple[str, ...], None]] = {}
 
     def link(left: tuple[str, ...], right: tuple[str, ...]) -> None:
@@ -411,9 +414,11 @@ def bilingual() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
             left, right = _analysed_key(kazakh), _analysed_key(str(other))
             link(left, right)
             link(right, left)
-    for place, names in word_map("search", "places").items():
-        for name in names:
-            link(_analysed_key(place), _analysed_key(str(name)))
+    # A place's other names and a word's relatives, one way: the query's word first.
+    for table in ("places", "related"):
+        for word, others in word_map("search", table).items():
+            for other in others:
+                link(_analysed_key(word), _analysed_key(str(other)))
     return {key: tuple(found) for key, found in pairs.items()}
 
 
@@ -550,7 +555,11 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
     only separators."""
     words_seen: list[str] = []
     for word in words_of(text[:QUERY_LIMIT]):
-        if word in words_seen or word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
+        if (
+            word in words_seen
+            or word in query_stop_words()
+            or (len(word) < 2 and not word.isdigit())
+        ):
             continue
         words_seen.append(word)
     years: list[int] = []
@@ -572,14 +581,9 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
     i = 0
     while i < len(rest) and len(groups) < MAX_GROUPS:
         span, equivalents = _phrase_at(rest, i)
-        for word in rest[i : i + span]:
-            terms = list(word_terms(word, language))
-            # A word's own equivalents; a word of a phrase without any of its own may be
-            # any word of the phrase's equivalents (word order differs between the
-            # languages: "көмір қоры" is "запасы угля").
-            own = bilingual().get(_analysed_key(word), ()) if span > 1 else equivalents
-            for other in own or equivalents:
-                terms.extend(Term(term) for term in other)
+        phrase = rest[i : i + span]
+        for word, others in zip(phrase, _phrase_alternatives(phrase, equivalents), strict=True):
+            terms = [*word_terms(word, language), *(Term(term) for term in others)]
             groups.append(_distinct(terms))
             kept.append(word)
         i += span
@@ -588,6 +592,27 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
         tuple(kept[:MAX_GROUPS]),
         Filters(tuple(sorted(set(years)))[:2], status, topic),
     )
+
+
+def _phrase_alternatives(
+    phrase: Sequence[str], equivalents: Sequence[tuple[str, ...]]
+) -> list[list[str]]:
+    """What each word of a phrase (or a single word) may also be, given the phrase's
+    equivalents in the other language. A word whose own equivalent is a word of the
+    phrase's ("көмір" → "уголь" in "көмір қоры" = "запасы угля") is that word; the other
+    words may be any word of the equivalents left ("тұрғын үй" = "жилье": both words may
+    be "жилье", though "тұрғын" alone is "житель" and "үй" alone "дом"). A single word is
+    any word of its equivalents."""
+    if len(phrase) == 1:
+        return [[term for other in equivalents for term in other]]
+    translated = {term for other in equivalents for term in other}
+    own = [
+        [term for other in bilingual().get(_analysed_key(word), ()) for term in other]
+        for word in phrase
+    ]
+    claimed = {term for terms in own for term in terms if term in translated}
+    left = [term for other in equivalents for term in other if term not in claimed]
+    return [terms + ([] if any(term in translated for term in terms) else left) for terms in own]
 
 
 def _readings(word: str) -> list[str]:
