@@ -31,6 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import product
 from typing import TypeVar
 
 from bot.domain import Fact, Status, Topic
@@ -386,13 +387,17 @@ def transliterations(term: str) -> tuple[str, ...]:
     return ("".join(spelled),)
 
 
-def _analysed_key(text: str) -> tuple[str, ...]:
+def _analysed_key(text: str, *, kazakh: bool = False) -> tuple[str, ...]:
     """A word or phrase as the vocabulary compares it: each word's lemma or first stem,
-    letters folded."""
+    letters folded. A `kazakh` text's words without a letter only Kazakh has are taken
+    as written ("облыс", "картоп"): they are Kazakh words in their dictionary form, not
+    Russian ones to lemmatise."""
     key = []
     for word in words_of(text):
         if is_kazakh(word):
             key.append(plain(kazakh_stems(word)[0]))
+        elif kazakh:
+            key.append(plain(word))
         else:
             key.append(plain(_lemma(word)))
     return tuple(key)
@@ -401,8 +406,8 @@ def _analysed_key(text: str) -> tuple[str, ...]:
 @cache
 def bilingual() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """The equivalents of every word and phrase of `data/vocab/bilingual.toml`, both
-    ways, and of the place names and related words of `search.toml`, one way: analysed
-    key → analysed phrases."""
+    ways, of the place names and related words of `search.toml`, one way, and of the
+    one-word names of each gazetteer entity: analysed key → analysed phrases."""
     pairs: dict[tuple[str, ...], dict[tuple[str, ...], None]] = {}
 
     def link(left: tuple[str, ...], right: tuple[str, ...]) -> None:
@@ -411,7 +416,7 @@ def bilingual() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
 
     for kazakh, russian in word_map("bilingual", "words").items():
         for other in [russian] if isinstance(russian, str) else russian:
-            left, right = _analysed_key(kazakh), _analysed_key(str(other))
+            left, right = _analysed_key(kazakh, kazakh=True), _analysed_key(str(other))
             link(left, right)
             link(right, left)
     # A place's other names and a word's relatives, one way: the query's word first.
@@ -419,6 +424,17 @@ def bilingual() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         for word, others in word_map("search", table).items():
             for other in others:
                 link(_analysed_key(word), _analysed_key(str(other)))
+    # A name of one word is each of its entity's other names of one word: "Балқаш" is
+    # "Балхаш" and "Balkhash", "Саран" is "Сарань", whatever the facts' subjects say.
+    for entity in load_gazetteer():
+        names = _unique(
+            " ".join(_analysed_key(name, kazakh=name == entity.name_kk))
+            for name in entity.all_names
+            if len(words_of(name)) == 1
+        )
+        for name in names:
+            for other in names:
+                link(tuple(name.split()), tuple(other.split()))
     return {key: tuple(found) for key, found in pairs.items()}
 
 
@@ -606,10 +622,7 @@ def _phrase_alternatives(
     if len(phrase) == 1:
         return [[term for other in equivalents for term in other]]
     translated = {term for other in equivalents for term in other}
-    own = [
-        [term for other in bilingual().get(_analysed_key(word), ()) for term in other]
-        for word in phrase
-    ]
+    own = [[term for other in _equivalents(word) for term in other] for word in phrase]
     claimed = {term for terms in own for term in terms if term in translated}
     left = [term for other in equivalents for term in other if term not in claimed]
     return [terms + ([] if any(term in translated for term in terms) else left) for terms in own]
@@ -626,13 +639,20 @@ def _first(table: Mapping[str, T], readings: Iterable[str]) -> T | None:
 
 
 def _phrase_at(words: Sequence[str], i: int) -> tuple[int, tuple[tuple[str, ...], ...]]:
-    """The longest vocabulary phrase starting at `words[i]`, with its equivalents."""
+    """The longest vocabulary phrase starting at `words[i]`, with its equivalents. A
+    word may be read by its lemma or by any of its Kazakh stems ("пәтерлердің" is
+    "пәтер", "облыстағы" is "облыс")."""
     vocabulary = bilingual()
     for span in range(min(4, len(words) - i), 0, -1):
-        key = tuple(part for word in words[i : i + span] for part in _analysed_key(word))
-        if key in vocabulary:
-            return span, vocabulary[key]
+        for key in product(*(_readings(word) for word in words[i : i + span])):
+            if key in vocabulary:
+                return span, vocabulary[key]
     return 1, ()
+
+
+def _equivalents(word: str) -> tuple[tuple[str, ...], ...]:
+    """A single word's equivalents, by the first of its readings the vocabulary has."""
+    return _phrase_at([word], 0)[1]
 
 
 def word_terms(word: str, language: str = "ru") -> tuple[Term, ...]:

@@ -1,0 +1,46 @@
+"""Search quality on real articles: the test queries (`queries.toml`) asked of a store
+built from the seed documents and the development set (`python -m tools.search_quality`).
+The floors sit a little under today's shares, overall and per language, so that a change
+to the analysis, the vocabularies or the ranking that loses answers fails."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.pipeline.evaluate import default_devset
+from tools.search_quality import QUERIES, evaluate, load_queries, print_report
+
+DEVSET = default_devset()
+
+# The share of queries answered on the first page (first 10) and inline (first 50).
+FLOORS = {
+    None: (0.86, 0.88),
+    "ru": (0.82, 0.84),
+    "kk": (0.90, 0.92),
+}
+
+
+@pytest.mark.skipif(not (DEVSET / "gold.json").exists(), reason="no shared/devset here")
+def test_search_quality_floors(capsys: pytest.CaptureFixture[str]) -> None:
+    # Its own event loop: the store is a temporary file of its own, not the test store.
+    report = asyncio.run(evaluate(load_queries(QUERIES), DEVSET))
+    with capsys.disabled():
+        print("\nsearch quality:")
+        print_report(report)
+    for lang, (page, inline) in FLOORS.items():
+        assert report.rate(lang) >= page, (lang, "first page", report.rate(lang))
+        assert report.rate(lang, inline=True) >= inline, (
+            lang,
+            "inline",
+            report.rate(lang, inline=True),
+        )
+
+
+def test_queries_name_their_figures() -> None:
+    queries = load_queries(QUERIES)
+    assert len(queries) >= 60
+    assert {q.lang for q in queries} == {"ru", "kk"}
+    assert all(q.expect for q in queries)
+    assert len({(q.text, q.lang) for q in queries}) == len(queries)
