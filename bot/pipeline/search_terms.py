@@ -35,9 +35,10 @@ from itertools import product
 from typing import TypeVar
 
 from bot.domain import Fact, Status, Topic
+from bot.pipeline import endings as kazakh_endings
 from bot.pipeline.gazetteer import Entity, Gazetteer, load_gazetteer
 from bot.pipeline.morph import fold, lemma, lemmas_of, tokens
-from bot.pipeline.vocabulary import word_map, words
+from bot.pipeline.vocabulary import entry, word_map, words
 
 # The fields of a fact's search document, strongest first.
 SUBJECT = "subject"  # the fact's subject and every name of its entity
@@ -592,6 +593,9 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
             if topic is None and (named := _first(topic_words(), readings)):
                 topic = named
             rest.append(word)
+    if years:
+        # "2025 жылғы", "до 2030 года": the year is the filter; its words are no words to find.
+        rest = [word for word in rest if not _names_the_year(word)]
     groups: list[tuple[Term, ...]] = []
     kept: list[str] = []
     i = 0
@@ -628,10 +632,30 @@ def _phrase_alternatives(
     return [terms + ([] if any(term in translated for term in terms) else left) for terms in own]
 
 
+@lru_cache(maxsize=10_000)
 def _readings(word: str) -> list[str]:
-    """The forms a query word may be looked up by: its lemma, itself, and its Kazakh
-    stems (a Kazakh word need not have a letter only Kazakh has: "жоспарлар")."""
-    return _unique([*_analysed_key(word), plain(word), *map(plain, kazakh_stems(word))])
+    """The forms a query word may be looked up by: its lemma, itself, its light Kazakh
+    stems (a Kazakh word need not have a letter only Kazakh has: "жоспарлар"), then
+    every stem the pipeline's Kazakh endings leave, longest first ("үйлер" → "үй")."""
+    return _unique(
+        [
+            *_analysed_key(word),
+            plain(word),
+            *map(plain, kazakh_stems(word)),
+            *sorted(map(plain, kazakh_endings.stems(word)), key=lambda s: (-len(s), s)),
+        ]
+    )
+
+
+def _names_the_year(word: str) -> bool:
+    """A word that only says a figure is the named year's: "года", "жылғы", "дейін"
+    (`data/vocab/periods.toml`)."""
+    if word in words("periods", "ru", "year_words"):
+        return True
+    year = str(entry("periods", "kk", "year"))
+    if word.startswith(year) and kazakh_endings.is_ending_chain(word[len(year) :]):
+        return True
+    return any(word in words("periods", "kk", part) for part in ("by", "toward", "since"))
 
 
 def _first(table: Mapping[str, T], readings: Iterable[str]) -> T | None:

@@ -61,3 +61,17 @@ def test_the_search_vocabularies_have_their_shape() -> None:
         assert kazakh and (isinstance(russian, str) or all(isinstance(r, str) for r in russian))
     for language in ("ru", "kk", "en", "query"):
         assert words("search", "stop", language)
+
+
+def test_the_words_of_a_named_year_are_the_filter() -> None:
+    for text, language in (("2025 жылғы жоспар", "kk"), ("планы до 2030 года", "ru")):
+        query = parse_query(text, language)
+        assert not query.groups and query.filters.years, text
+    assert groups("рабочие места в 2025 году") == groups("рабочие места 2025")
+    # Without a year, "год" is a word like any other.
+    assert len(groups("инвестиции за год")) == 2
+
+
+def test_a_short_kazakh_stem_still_meets_the_vocabulary() -> None:
+    assert {"дом", "жилье"} <= groups("тұрғын үйлер", "kk")[1]
+    assert "страна" in groups("елдерге", "kk")[0]
