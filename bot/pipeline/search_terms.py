@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -679,9 +680,58 @@ def _equivalents(word: str) -> tuple[tuple[str, ...], ...]:
     return _phrase_at([word], 0)[1]
 
 
+# A word this long or longer that only begins a word of the reference data is that
+# word still being typed ("инвест", "Сары"); at most this many words complete it.
+COMPLETE_FROM = 4
+COMPLETIONS = 6
+
+
+@cache
+def _vocabulary_words() -> frozenset[str]:
+    """The words of the vocabularies as the query analysis writes them (lemmas and
+    stems, letters folded): both sides of `bilingual.toml`, the related words, place
+    names, topic and plan words of `search.toml`."""
+    found: set[str] = set()
+    for kazakh, russian in word_map("bilingual", "words").items():
+        found.update(_analysed_key(kazakh, kazakh=True))
+        for other in [russian] if isinstance(russian, str) else russian:
+            found.update(_analysed_key(str(other)))
+    for table in ("places", "related"):
+        for word, others in word_map("search", table).items():
+            found.update(_analysed_key(word))
+            found.update(part for other in others for part in _analysed_key(str(other)))
+    found.update(topic_words())
+    found.update(status_words())
+    return frozenset(word for word in found if word.isalpha())
+
+
+@cache
+def _known_words() -> tuple[str, ...]:
+    """The words a query may be typed towards, sorted: the vocabularies' and the
+    gazetteer's names'."""
+    return tuple(sorted(_vocabulary_words() | set(name_words(load_gazetteer()))))
+
+
+def completions(word: str) -> tuple[str, ...]:
+    """The words of the reference data a partly typed `word` may be ("инвест" →
+    "инвестиция", "инвестор", …), shortest first; none for a word of the vocabularies
+    itself ("место" is not "месторождение" being typed)."""
+    typed = plain(word)
+    if len(typed) < COMPLETE_FROM or typed in _vocabulary_words():
+        return ()
+    known = _known_words()
+    found = []
+    for candidate in known[bisect_left(known, typed) :]:
+        if not candidate.startswith(typed):
+            break
+        if candidate != typed:
+            found.append(candidate)
+    return tuple(sorted(found, key=lambda w: (len(w), w))[:COMPLETIONS])
+
+
 def word_terms(word: str, language: str = "ru") -> tuple[Term, ...]:
     """The alternatives one query word stands for, letters folded."""
-    terms = [Term(word)]
+    terms = [Term(word), *(Term(whole) for whole in completions(word))]
     if is_cyrillic(word):
         terms.extend(Term(normal) for normal in sorted({_lemma(word), *lemmas_of(word)}))
         if language == "kk" or is_kazakh(word):

@@ -75,3 +75,13 @@ def test_the_words_of_a_named_year_are_the_filter() -> None:
 def test_a_short_kazakh_stem_still_meets_the_vocabulary() -> None:
     assert {"дом", "жилье"} <= groups("тұрғын үйлер", "kk")[1]
     assert "страна" in groups("елдерге", "kk")[0]
+
+
+def test_a_word_being_typed_is_the_words_it_begins() -> None:
+    assert {"инвестиция", "инвестор"} <= groups("инвест")[0]
+    assert "балхаш" in groups("балх")[0]
+    assert "безработица" in groups("безработ")[0]
+    # A word of the vocabularies is itself, not the start of a longer one.
+    assert "месторождение" not in groups("место")[0]
+    # Too short to guess.
+    assert "караганда" not in groups("кар")[0]
