@@ -99,31 +99,18 @@ KAZAKH_STEM_MIN = 3  # one more after a one-letter ending
 # A voiced final consonant goes back to its dictionary form: "аймағы" → "аймақ".
 KAZAKH_FINALS = {"ғ": "қ", "г": "к", "б": "п"}
 
-# Words people use for a topic beyond its labels: Russian, then Kazakh.
-TOPIC_WORDS: dict[Topic, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    Topic.INVESTMENTS: (
-        ("инвестиции", "инвестиционный", "вложения", "инвестпроекты", "капиталовложения"),
-        ("инвестиция", "инвестициялар", "салым", "салымдар"),
-    ),
-    Topic.ZONES: (
-        ("зона", "СЭЗ", "индустриальная зона", "промзона", "индустриальный парк",
-         "промышленный парк"),
-        ("аймақ", "АЭА", "индустриялық аймақ", "өнеркәсіптік парк"),
-    ),
-    Topic.CARGO: (
-        ("грузы", "грузоперевозки", "логистика", "перевозки", "транзит", "транспорт"),
-        ("жүк", "жүк тасымалы", "тасымал", "логистика", "көлік"),
-    ),
-    Topic.PRODUCTION: (
-        ("производство", "промышленность", "выпуск", "продукция", "заводы"),
-        ("өндіріс", "өнеркәсіп", "өнім", "зауыт"),
-    ),
-    Topic.JOBS: (
-        ("рабочие места", "занятость", "работа", "трудоустройство"),
-        ("жұмыс орындары", "жұмыс", "жұмыспен қамту"),
-    ),
-    Topic.OTHER: ((), ()),
-}  # fmt: skip
+
+@cache
+def topic_vocabulary() -> dict[Topic, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Words people use for a topic beyond its labels, Russian then Kazakh
+    (`data/vocab/search.toml`, `[topic_words]`)."""
+    table = entry("search", "topic_words")
+
+    def listed(topic: Topic, language: str) -> tuple[str, ...]:
+        return tuple(str(word) for word in table.get(topic.value, {}).get(language, ()))
+
+    return {topic: (listed(topic, "ru"), listed(topic, "kk")) for topic in Topic}
+
 
 T = TypeVar("T")
 
@@ -342,7 +329,7 @@ def _topic_terms(topic: Topic, labels: tuple[tuple[str, str], ...]) -> str:
     terms = []
     for language, label in labels:
         terms.extend(_analysed(label, kazakh=language == "kk"))
-    russian, kazakh = TOPIC_WORDS.get(topic, ((), ()))
+    russian, kazakh = topic_vocabulary().get(topic, ((), ()))
     for word in russian:
         terms.extend(_analysed(word, kazakh=False))
     for word in kazakh:
@@ -455,7 +442,7 @@ def status_words() -> dict[str, Status]:
 def topic_words() -> dict[str, Topic]:
     """Single words that name one topic, analysed: such a word narrows by topic."""
     found: dict[str, Topic] = {}
-    for topic, (russian, kazakh) in TOPIC_WORDS.items():
+    for topic, (russian, kazakh) in topic_vocabulary().items():
         for word in (*russian, *kazakh):
             if len(words_of(word)) == 1:
                 found.setdefault(_analysed_key(word)[0], topic)
