@@ -6,6 +6,7 @@ to the analysis, the vocabularies or the ranking that loses answers fails."""
 from __future__ import annotations
 
 import asyncio
+import io
 
 import pytest
 
@@ -14,11 +15,13 @@ from tools.search_quality import QUERIES, evaluate, load_queries, print_report
 
 DEVSET = default_devset()
 
-# The share of queries answered on the first page (first 10) and inline (first 50).
+# The share of queries answered on the first page (first 10) and inline (first 50),
+# five points under what was measured (all 91.8 % and 93.8 %, ru 86.8 % and 88.7 %,
+# kk 97.7 % and 100 %).
 FLOORS = {
     None: (0.86, 0.88),
-    "ru": (0.82, 0.84),
-    "kk": (0.90, 0.92),
+    "ru": (0.81, 0.83),
+    "kk": (0.92, 0.95),
 }
 
 
@@ -26,9 +29,11 @@ FLOORS = {
 def test_search_quality_floors(capsys: pytest.CaptureFixture[str]) -> None:
     # Its own event loop: the store is a temporary file of its own, not the test store.
     report = asyncio.run(evaluate(load_queries(QUERIES), DEVSET))
+    out = io.StringIO()
+    print_report(report, out)
     with capsys.disabled():
-        print("\nsearch quality:")
-        print_report(report)
+        # The shares; `python -m tools.search_quality` lists the misses too.
+        print("\nsearch quality:", *out.getvalue().splitlines()[:4], sep="\n")
     for lang, (page, inline) in FLOORS.items():
         assert report.rate(lang) >= page, (lang, "first page", report.rate(lang))
         assert report.rate(lang, inline=True) >= inline, (
