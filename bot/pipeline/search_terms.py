@@ -559,7 +559,7 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
     """A user's words as terms and filters; punctuation, operators and symbols are
     only separators."""
     words_seen: list[str] = []
-    for word in words_of(text[:QUERY_LIMIT]):
+    for word in map(_one_script, words_of(text[:QUERY_LIMIT])):
         if (
             word in words_seen
             or word in query_stop_words()
@@ -600,6 +600,20 @@ def parse_query(text: str, language: str = "ru") -> SearchQuery:
         tuple(kept[:MAX_GROUPS]),
         Filters(tuple(sorted(set(years)))[:2], status, topic),
     )
+
+
+@cache
+def _look_alike_letters() -> dict[int, str]:
+    table = word_map("search", "look_alike")
+    return str.maketrans({latin: str(cyrillic) for latin, cyrillic in table.items()})
+
+
+def _one_script(word: str) -> str:
+    """A Cyrillic word with Latin letters typed in it (another keyboard layout, a copied
+    name: "тентекcкая") in Cyrillic letters only."""
+    if word.isascii() or not is_cyrillic(word) or not re.search("[a-z]", word):
+        return word
+    return word.translate(_look_alike_letters())
 
 
 def _phrase_alternatives(

@@ -85,3 +85,9 @@ def test_a_word_being_typed_is_the_words_it_begins() -> None:
     assert "месторождение" not in groups("место")[0]
     # Too short to guess.
     assert "караганда" not in groups("кар")[0]
+
+
+def test_latin_letters_typed_in_a_cyrillic_word_are_read_as_cyrillic() -> None:
+    assert groups("Teмиртау") == groups("Темиртау")
+    assert groups("Kармет") == groups("Кармет")
+    assert groups("Qarmet")[0] >= {"qarmet", "кармет"}
