@@ -205,16 +205,22 @@ async def run_queries(url: str, queries: Sequence[Query]) -> Report:
 
 
 async def evaluate(
-    queries: Sequence[Query], devset: Path | None = None, documents: Path = DOCUMENTS_DIR
+    queries: Sequence[Query],
+    devset: Path | None = None,
+    documents: Path = DOCUMENTS_DIR,
+    *,
+    reverse: bool = False,
 ) -> Report:
     """The queries asked of a fresh store built from the seed documents and the
-    development set's articles."""
+    development set's articles, in that order (`reverse`: the other way round, which
+    shows the answers that only the order the facts were added in put on a page)."""
     articles = devset_articles(devset or default_devset())
     if not articles:
         raise FileNotFoundError(f"no development set articles in {devset or default_devset()}")
+    paths = [*document_paths([documents]), *articles]
     with tempfile.TemporaryDirectory(prefix="search-quality-") as folder:
         url = f"sqlite+aiosqlite:///{folder}/facts.db"
-        failed = await build_store(url, [*document_paths([documents]), *articles])
+        failed = await build_store(url, paths[::-1] if reverse else paths)
         if failed:
             raise RuntimeError("documents that could not be ingested: " + "; ".join(failed))
         return await run_queries(url, queries)
@@ -266,8 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.search_quality", description=__doc__)
     parser.add_argument("--queries", type=Path, default=QUERIES, help="the query list (TOML)")
     parser.add_argument("--devset", type=Path, default=None, help="the development set folder")
+    parser.add_argument(
+        "--reverse", action="store_true", help="ingest the documents in the reverse order"
+    )
     args = parser.parse_args(argv)
-    report = asyncio.run(evaluate(load_queries(args.queries), args.devset))
+    report = asyncio.run(evaluate(load_queries(args.queries), args.devset, reverse=args.reverse))
     print_report(report)
     return 0
 
