@@ -135,12 +135,24 @@ def is_cyrillic(word: str) -> bool:
 def kazakh_stems(word: str) -> tuple[str, ...]:
     """A Kazakh word without its common endings, every way they can be read:
     "инвестициялар" → ("инвестиция",); "өндірісі" → ("өндіріс", "өндірі", "өндір")."""
-    folded = fold(word)
+    return _stems(fold(word), KAZAKH_SUFFIXES)
+
+
+@cache
+def plain_kazakh_stems(word: str) -> tuple[str, ...]:
+    """The stems of a Kazakh word typed without its letters ("жумыссыздык" for
+    "жұмыссыздық"), its endings read in the same letters: as `kazakh_stems` would give
+    them, folded by `plain` ("жумыссыз")."""
+    suffixes = tuple(sorted({plain(suffix) for suffix in KAZAKH_SUFFIXES}, key=len, reverse=True))
+    return tuple(_unique(plain(stem) for stem in _stems(plain(fold(word)), suffixes)))
+
+
+def _stems(folded: str, suffixes: Sequence[str]) -> tuple[str, ...]:
     found: dict[str, None] = {}
     pending = [folded]
     while pending:
         stem = pending.pop()
-        for suffix in KAZAKH_SUFFIXES:
+        for suffix in suffixes:
             rest = len(stem) - len(suffix)
             if not stem.endswith(suffix) or rest < KAZAKH_STEM_MIN + (len(suffix) == 1):
                 continue
@@ -645,6 +657,7 @@ def _readings(word: str) -> list[str]:
             plain(word),
             *map(plain, kazakh_stems(word)),
             *sorted(map(plain, kazakh_endings.stems(word)), key=lambda s: (-len(s), s)),
+            *plain_kazakh_stems(word),
         ]
     )
 
@@ -737,6 +750,8 @@ def word_terms(word: str, language: str = "ru") -> tuple[Term, ...]:
         terms.extend(Term(normal) for normal in sorted({_lemma(word), *lemmas_of(word)}))
         if language == "kk" or is_kazakh(word):
             terms.extend(Term(stem) for stem in kazakh_stems(word) if stem != word)
+        if language == "kk" and not is_kazakh(word):
+            terms.extend(Term(stem) for stem in plain_kazakh_stems(word) if stem != word)
     terms.extend(Term(spelling) for spelling in transliterations(word))
     return _distinct(terms)
 

@@ -91,3 +91,8 @@ def test_latin_letters_typed_in_a_cyrillic_word_are_read_as_cyrillic() -> None:
     assert groups("Teмиртау") == groups("Темиртау")
     assert groups("Kармет") == groups("Кармет")
     assert groups("Qarmet")[0] >= {"qarmet", "кармет"}
+
+
+def test_kazakh_typed_without_its_letters_is_still_stemmed() -> None:
+    assert {"жумыссыз", "безработица"} <= groups("жумыссыздык", "kk")[0]
+    assert "балхаш" in groups("Балкаштагы", "kk")[0]
