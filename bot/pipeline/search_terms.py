@@ -729,9 +729,10 @@ def _known_words() -> tuple[str, ...]:
 def completions(word: str) -> tuple[str, ...]:
     """The words of the reference data a partly typed `word` may be ("инвест" →
     "инвестиция", "инвестор", …), shortest first; none for a word of the vocabularies
-    itself ("место" is not "месторождение" being typed)."""
+    itself or a form of one ("место", "мест" are not "месторождение" being typed)."""
     typed = plain(word)
-    if len(typed) < COMPLETE_FROM or typed in _vocabulary_words():
+    vocabulary = _vocabulary_words()
+    if len(typed) < COMPLETE_FROM or typed in vocabulary or plain(_lemma(word)) in vocabulary:
         return ()
     known = _known_words()
     found = []

@@ -96,3 +96,12 @@ def test_latin_letters_typed_in_a_cyrillic_word_are_read_as_cyrillic() -> None:
 def test_kazakh_typed_without_its_letters_is_still_stemmed() -> None:
     assert {"жумыссыз", "безработица"} <= groups("жумыссыздык", "kk")[0]
     assert "балхаш" in groups("Балкаштагы", "kk")[0]
+
+
+def test_a_form_of_a_vocabulary_word_is_not_being_typed() -> None:
+    assert "месторождение" not in groups("рабочих мест")[1]
+
+
+def test_plan_words_of_either_language_ask_for_plans() -> None:
+    assert parse_query("запланировано рабочих мест").filters.status is not None
+    assert parse_query("көзделген жобалар", "kk").filters.status is not None
