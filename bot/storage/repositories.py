@@ -30,6 +30,7 @@ from bot.storage.engine import store_of
 from bot.storage.fulltext import BUMP_VERSION, STATE_TABLE, SearchPage
 from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.postgres_writes import PostgresNewDocument, is_postgresql
 from bot.storage.searches import fact_search
 from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_rows, sqlite_state_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
@@ -170,8 +171,9 @@ class DocumentRepository:
             "lang": meta.lang,
         }
         replaced = 0
-        if found is None and is_sqlite(self._session):
-            document_id = await SqliteNewDocument(self._session).store(meta, facts)
+        if found is None and (is_sqlite(self._session) or is_postgresql(self._session)):
+            new = SqliteNewDocument if is_sqlite(self._session) else PostgresNewDocument
+            document_id = await new(self._session).store(meta, facts)
             return StoreResult(document_id, len(facts), 0, unchanged=False, existed=False)
         if found is None:
             document_id = await self._session.scalar(
