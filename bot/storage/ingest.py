@@ -4,6 +4,7 @@ leaves the store as it was and the other documents still go in."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from asyncio import Future
 from collections import Counter
@@ -12,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +33,11 @@ from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.repositories import DocumentRepository, StoredDocument
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Documents looked up in the store at a time, before those of them not stored as they
+# are go to the analysis: one statement (and on PostgreSQL one transaction) for many.
+CHECK_BATCH = 32
 
 
 class Outcome(StrEnum):
@@ -95,7 +102,8 @@ async def ingest_documents(
     on_report: Callable[[IngestReport], None] | None = None,
 ) -> list[IngestReport]:
     """Documents one after another on one connection, each in its own transactions (a
-    report given in their place, a document that could not be read, is passed on).
+    report given in their place, a document that could not be read, is passed on). The
+    store is asked which of them it holds as they are a batch at a time.
 
     While one document is written, the next is analysed in a thread: the store's round
     trips and the reading of the text overlap, and the event loop never runs the
@@ -115,18 +123,22 @@ async def ingest_documents(
     async with _one_connection(session_factory) as session:
         pending: tuple[int, LoadedDocument, StoredDocument | None, Future[Analysis]] | None
         pending = None
-        for index, document in enumerate(documents):
-            if isinstance(document, IngestReport):
-                finish(index, document)
-                continue
-            current = await _current(session, document)
-            if current is not None and current.sha256 == document.meta.sha256:
-                finish(index, IngestReport(document.meta.file_name, Outcome.UNCHANGED))
-                continue
-            analysing = asyncio.ensure_future(asyncio.to_thread(analyse, document, gazetteer))
-            if pending is not None:
-                finish(pending[0], await _write(session, *pending[1:]))
-            pending = (index, document, current, analysing)
+        for batch in _batches(enumerate(documents), CHECK_BATCH):
+            stored = await _current(
+                session, [d for _, d in batch if not isinstance(d, IngestReport)]
+            )
+            for index, document in batch:
+                if isinstance(document, IngestReport):
+                    finish(index, document)
+                    continue
+                current = stored.get(document.meta.file_name)
+                if current is not None and current.sha256 == document.meta.sha256:
+                    finish(index, IngestReport(document.meta.file_name, Outcome.UNCHANGED))
+                    continue
+                analysing = asyncio.ensure_future(asyncio.to_thread(analyse, document, gazetteer))
+                if pending is not None:
+                    finish(pending[0], await _write(session, *pending[1:]))
+                pending = (index, document, current, analysing)
         if pending is not None:
             finish(pending[0], await _write(session, *pending[1:]))
     return [done[index] for index in sorted(done)]
@@ -147,6 +159,13 @@ async def ingest_bytes(
     except DocumentError as error:
         return IngestReport(name, Outcome.FAILED, error=str(error))
     return await ingest_document(session_factory, document, gazetteer or load_gazetteer())
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` a list of up to `size` at a time, read as they are needed."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 @asynccontextmanager
@@ -178,7 +197,7 @@ async def ingest_document(
 async def _ingest(
     session: AsyncSession, document: LoadedDocument, gazetteer: Gazetteer
 ) -> IngestReport:
-    current = await _current(session, document)
+    current = (await _current(session, [document])).get(document.meta.file_name)
     if current is not None and current.sha256 == document.meta.sha256:
         return IngestReport(document.meta.file_name, Outcome.UNCHANGED)
     return await _write(session, document, current, _analysed(document, gazetteer))
@@ -188,15 +207,19 @@ async def _analysed(document: LoadedDocument, gazetteer: Gazetteer) -> Analysis:
     return analyse(document, gazetteer)
 
 
-async def _current(session: AsyncSession, document: LoadedDocument) -> StoredDocument | None:
-    """What the store holds under the document's name. Where a transaction's start
-    dates its facts (PostgreSQL), the check's transaction ends here, before the
-    analysis, so the writing one stays short and digests wait only a few seconds for
-    facts to settle. SQLite dates each statement and begins at the first write: there
-    one transaction serves both."""
-    documents = DocumentRepository(session)
-    current = await documents.state_of(document.meta.file_name)
-    if documents.dated_by_transaction:
+async def _current(
+    session: AsyncSession, documents: list[LoadedDocument]
+) -> dict[str, StoredDocument]:
+    """What the store holds under the documents' names (one look-up for a batch of
+    them). Where a transaction's start dates its facts (PostgreSQL), the check's
+    transaction ends here, before the analysis, so the writing one stays short and
+    digests wait only a few seconds for facts to settle. SQLite dates each statement
+    and begins at the first write: there one transaction serves both."""
+    if not documents:
+        return {}
+    repository = DocumentRepository(session)
+    current = await repository.states_of(document.meta.file_name for document in documents)
+    if repository.dated_by_transaction:
         await session.commit()
     return current
 

@@ -32,7 +32,7 @@ from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
 from bot.storage.postgres_writes import PostgresNewDocument, is_postgresql
 from bot.storage.searches import fact_search
-from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_rows, sqlite_state_of
+from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_rows, sqlite_states_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
 
 # Fact ids per statement when reading their sources (within every driver's parameter limit).
@@ -131,17 +131,26 @@ class DocumentRepository:
 
     async def state_of(self, file_name: str) -> StoredDocument | None:
         """The id and hash of a stored document, None for one not stored."""
-        if is_sqlite(self._session):
-            found = await sqlite_state_of(self._session, file_name)
-            return StoredDocument(*found) if found else None
-        row = (
-            await self._session.execute(
-                select(DocumentRecord.id, DocumentRecord.sha256).where(
-                    DocumentRecord.file_name == file_name
+        return (await self.states_of([file_name])).get(file_name)
+
+    async def states_of(self, file_names: Iterable[str]) -> dict[str, StoredDocument]:
+        """The id and hash of each of the documents stored under these names (a name
+        not stored is left out), one statement for up to `CHUNK` names."""
+        names = sorted(set(file_names))
+        states: dict[str, StoredDocument] = {}
+        for start in range(0, len(names), CHUNK):
+            chunk = names[start : start + CHUNK]
+            found: Iterable[tuple[str, int, str]]
+            if is_sqlite(self._session):
+                found = await sqlite_states_of(self._session, chunk)
+            else:
+                found = await self._session.execute(
+                    select(
+                        DocumentRecord.file_name, DocumentRecord.id, DocumentRecord.sha256
+                    ).where(DocumentRecord.file_name.in_(chunk))
                 )
-            )
-        ).first()
-        return StoredDocument(row.id, row.sha256) if row else None
+            states.update((name, StoredDocument(id, sha256)) for name, id, sha256 in found)
+        return states
 
     async def store(
         self,

@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -193,17 +194,74 @@ async def test_a_file_stored_meanwhile_by_another_ingest_is_unchanged(
     path = tmp_path / "plant.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     (first,) = await ingest_paths(session_factory, [path], manifest={})
-    state_of = DocumentRepository.state_of
-    looked_up: list[str] = []
+    states_of = DocumentRepository.states_of
+    looked_up: list[list[str]] = []
 
-    async def stale_state_of(self: DocumentRepository, file_name: str) -> Any:
+    async def stale_states_of(self: DocumentRepository, file_names: Iterable[str]) -> Any:
         if not looked_up:
-            looked_up.append(file_name)
-            return None  # as it was before the other ingest committed
-        return await state_of(self, file_name)
+            looked_up.append(list(file_names))
+            return {}  # as it was before the other ingest committed
+        return await states_of(self, file_names)
 
-    monkeypatch.setattr(DocumentRepository, "state_of", stale_state_of)
+    monkeypatch.setattr(DocumentRepository, "states_of", stale_states_of)
     (second,) = await ingest_paths(session_factory, [path], manifest={})
     assert (first.outcome, second.outcome) == (Outcome.ADDED, Outcome.UNCHANGED)
-    assert looked_up == ["plant.txt"]
+    assert looked_up == [["plant.txt"]]
     assert await count_facts(session_factory) == 2
+
+
+async def test_a_folder_is_looked_up_a_batch_at_a_time_and_reported_in_order(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten files, four looked up at a time: three look-ups; the stored ones unchanged,
+    the changed ones replaced, the new ones added, heard of in the files' order."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(10):
+        (folder / f"{number}.txt").write_text(
+            ARTICLE.replace("600", str(600 + number)), encoding="utf-8"
+        )
+    await ingest_paths(
+        session_factory, [folder / f"{number}.txt" for number in range(5)], manifest={}
+    )
+    for number in (1, 3):
+        (folder / f"{number}.txt").write_text(ARTICLE.replace("600", "700"), encoding="utf-8")
+    (folder / "7.txt").write_bytes(b"")
+    states_of = DocumentRepository.states_of
+    looked_up: list[list[str]] = []
+
+    async def counted_states_of(self: DocumentRepository, file_names: Iterable[str]) -> Any:
+        looked_up.append(sorted(file_names))
+        return await states_of(self, looked_up[-1])
+
+    monkeypatch.setattr(DocumentRepository, "states_of", counted_states_of)
+    monkeypatch.setattr(ingest, "CHECK_BATCH", 4)
+    heard: list[str] = []
+    reports = await ingest_paths(
+        session_factory, [folder], manifest={}, on_report=lambda r: heard.append(r.file_name)
+    )
+    assert [(r.file_name, r.outcome.value) for r in reports] == [
+        ("0.txt", "unchanged"),
+        ("1.txt", "replaced"),
+        ("2.txt", "unchanged"),
+        ("3.txt", "replaced"),
+        ("4.txt", "unchanged"),
+        ("5.txt", "added"),
+        ("6.txt", "added"),
+        ("7.txt", "failed"),
+        ("8.txt", "added"),
+        ("9.txt", "added"),
+    ]
+    assert heard == [r.file_name for r in reports]
+    # The file that could not be read is not looked up.
+    assert looked_up == [
+        ["0.txt", "1.txt", "2.txt", "3.txt"],
+        ["4.txt", "5.txt", "6.txt"],
+        ["8.txt", "9.txt"],
+    ]
+    async with session_factory() as session:
+        values = sorted(str(f.value) for f in await FactRepository(session).list(topic=Topic.JOBS))
+    # The two changed files state one figure: one fact with both as sources.
+    assert values == ["600", "602", "604", "605", "606", "608", "609", "700"]
