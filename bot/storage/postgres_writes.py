@@ -1,17 +1,20 @@
-"""A new document's rows on PostgreSQL in one statement after one look-up.
+"""A new document's rows on PostgreSQL: one statement to look up the figures already
+stored, one to write.
 
-Through SQLAlchemy a document of a dozen figures took some ten round trips in its
-transaction (the document, the figures already stored, the facts, their search rows,
-the words' counts, the further sources, the store's version, each a statement of its
-own and most an `executemany`), and each costs the driver's and the server's work of a
-statement besides the wait. Here the figures other documents gave are looked up as
-before (in the session's transaction, which the look-up begins); then everything else
-goes to asyncpg as one statement of data-modifying CTEs, every list of rows an array
-`unnest`ed on the server. The rows are those `FactWriter` and `PostgresFactSearch`
-write: the same facts, `fact_sources`, tsvector literals and `search_words` counts.
-Only a part stated with its whole in the same document costs one more statement (its
-whole's id is known only once inserted). Only a document stored for the first time
-comes this way; a replacement, rarer, goes through `DocumentRepository` as usual.
+Through SQLAlchemy a document of a dozen figures took some ten round trips (the
+transaction's start, the document, the figures already stored, the facts, their search
+rows, the words' counts, the further sources, the store's version, the commit), most an
+`executemany`, and each costs the driver's and the server's work besides the wait, which
+grows with the load of the machine. Here the figures other documents gave are looked up
+first; everything else goes to asyncpg as one statement of data-modifying CTEs, every
+list of rows an `unnest`ed array. The statement is its own transaction (or joins the
+session's, if it has begun one on the server): it checks that the facts under the
+figures' identities are still those the look-up saw and writes nothing otherwise, so a
+figure another ingest stored meanwhile is never stored twice (the caller then writes
+the document in a transaction, as any other). The rows are those `FactWriter` and
+`PostgresFactSearch` write: the same facts, `fact_sources`, tsvector literals and
+`search_words` counts. Only a document stored for the first time comes this way; a
+replacement, rarer, goes through `DocumentRepository` as usual.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +39,7 @@ from bot.storage.fulltext import (
 )
 from bot.storage.fulltext_postgres import document_vector
 from bot.storage.models import DecimalText
-from bot.storage.writes import fact_identity, further_sources, match_known, part_links
+from bot.storage.writes import fact_identity, further_sources, match_known
 
 _DECIMAL = DecimalText()
 # Each fact column with the element type of the array it arrives in.
@@ -60,38 +62,50 @@ def _names(columns: Sequence[tuple[str, str]], prefix: str = "") -> str:
     return ", ".join(f'{prefix}"{name}"' for name, _ in columns)
 
 
-_DOCUMENT_PARAMETERS = 9
-_FACTS_AT = _DOCUMENT_PARAMETERS + 1
-_VECTORS_AT = _FACTS_AT + len(_FACT_COLUMNS)
+_FIRST = 10  # the parameters before are the document's (see `NEW_DOCUMENT`)
+_FACTS_AT = _FIRST + 2
+_PARTS_AT = _FACTS_AT + len(_FACT_COLUMNS)
+_VECTORS_AT = _PARTS_AT + 2
 _WORDS_AT = _VECTORS_AT + 1
 _SOURCES_AT = _WORDS_AT + 2
 
-# The facts go in in the order given (their ids rise in it, as SQLAlchemy's ordered
-# bulk insert assumes), so the n-th new id is the n-th figure's and gets its search row.
+# One statement, so one transaction of its own (or a part of the caller's, if it has
+# begun one). It writes only if the facts stored under the figures' identities are still
+# those the look-up found (`$11`, `$10`): else nothing, and no document id comes back.
+# The new facts' ids are drawn first, so that a part's `part_of` names its new whole in
+# the same insert; the n-th id is the n-th new figure's, and gets the n-th search row.
 NEW_DOCUMENT = f"""
-WITH document AS (
+WITH unchanged AS (
+    SELECT coalesce(array_agg(id ORDER BY id), '{{}}') = $10::int[] AS still
+    FROM facts WHERE identity = ANY($11::text[])
+), document AS (
     INSERT INTO documents (file_name, sha256, outlet, url, published, published_to,
                            date_precision, title, lang, ingested_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+    SELECT $1, $2, $3, $4, $5::date, $6::date, $7, $8, $9, now() FROM unchanged WHERE still
     RETURNING id
+), new_ids AS MATERIALIZED (
+    SELECT nextval(pg_get_serial_sequence('facts', 'id')) AS id, ordinal
+    FROM document, generate_series(1, cardinality(${_FACTS_AT}::text[])) AS ordinal
 ), fresh AS (
-    INSERT INTO facts (document_id, {_names(_FACT_COLUMNS)})
-    SELECT document.id, {_names(_FACT_COLUMNS, "f.")}
-    FROM document, unnest({_arrays(_FACT_COLUMNS, _FACTS_AT)})
-        WITH ORDINALITY AS f({_names(_FACT_COLUMNS)}, ordinal)
+    INSERT INTO facts (id, document_id, {_names(_FACT_COLUMNS)}, part_of)
+    SELECT new_ids.id, document.id, {_names(_FACT_COLUMNS, "f.")},
+           coalesce(whole.id, f.known_whole)
+    FROM document,
+        unnest({_arrays(_FACT_COLUMNS, _FACTS_AT)}, ${_PARTS_AT}::int[], ${_PARTS_AT + 1}::int[])
+            WITH ORDINALITY AS f({_names(_FACT_COLUMNS)}, new_whole, known_whole, ordinal)
+        JOIN new_ids USING (ordinal)
+        LEFT JOIN new_ids AS whole ON whole.ordinal = f.new_whole
     ORDER BY f.ordinal
-    RETURNING id
-), numbered AS (
-    SELECT id, row_number() OVER (ORDER BY id) AS ordinal FROM fresh
 ), indexed AS (
     INSERT INTO {FTS_TABLE} (id, document)
-    SELECT numbered.id, CAST(v.document AS tsvector)
-    FROM numbered JOIN unnest(${_VECTORS_AT}::text[]) WITH ORDINALITY AS v(document, ordinal)
+    SELECT new_ids.id, CAST(v.document AS tsvector)
+    FROM new_ids JOIN unnest(${_VECTORS_AT}::text[]) WITH ORDINALITY AS v(document, ordinal)
         USING (ordinal)
     ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
 ), counted AS (
     INSERT INTO {WORDS_TABLE} (word, facts)
-    SELECT * FROM unnest(${_WORDS_AT}::text[], ${_WORDS_AT + 1}::int[])
+    SELECT w.word, w.facts
+    FROM document, unnest(${_WORDS_AT}::text[], ${_WORDS_AT + 1}::int[]) AS w(word, facts)
     ON CONFLICT (word) DO UPDATE SET facts = {WORDS_TABLE}.facts + EXCLUDED.facts
 ), sourced AS (
     INSERT INTO fact_sources (document_id, {_names(_SOURCE_COLUMNS)})
@@ -99,17 +113,12 @@ WITH document AS (
     FROM document, unnest({_arrays(_SOURCE_COLUMNS, _SOURCES_AT)})
         AS s({_names(_SOURCE_COLUMNS)})
 ), version AS (
-    UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1
+    UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1 AND EXISTS (SELECT FROM document)
 )
-SELECT (SELECT id FROM document) AS document_id, ARRAY(SELECT id FROM numbered ORDER BY id) AS ids
+SELECT id FROM document
 """
-_KNOWN = text(
-    "SELECT id, identity, value, value_max FROM facts "
-    "WHERE identity = ANY(CAST(:identities AS text[])) ORDER BY id"
-)
-_LINK_PARTS = (
-    "UPDATE facts SET part_of = link.whole "
-    "FROM unnest($1::int[], $2::int[]) AS link(part, whole) WHERE facts.id = link.part"
+_KNOWN = (
+    "SELECT id, identity, value, value_max FROM facts WHERE identity = ANY($1::text[]) ORDER BY id"
 )
 
 
@@ -132,12 +141,16 @@ class PostgresNewDocument:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> int:
+    async def store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> int | None:
+        """The new document's id; None when the facts under its figures' identities
+        changed between the look-up and the write (another ingest's), and nothing was
+        written: the caller writes it in a transaction of its own."""
         import asyncpg
 
+        driver = await self._driver()
         identities = [fact_identity(fact) for fact in facts]
-        # Through the session: the look-up begins its transaction, which the rest joins.
-        known = await self._session.execute(_KNOWN, {"identities": sorted(set(identities))})
+        keys = sorted(set(identities))
+        known = await driver.fetch(_KNOWN, keys)
         ids = match_known(
             facts,
             identities,
@@ -147,18 +160,16 @@ class PostgresNewDocument:
             ),
         )
         fresh = [index for index, found in enumerate(ids) if found is None]
-        fresh_facts = [facts[index] for index in fresh]
         index = index_rows(
-            (_index_fields(position, fact) for position, fact in enumerate(fresh_facts)),
+            (_index_fields(position, facts[i]) for position, i in enumerate(fresh)),
             index_labels(),
         )
         counts = word_counts(index)
         # The further sources know their facts' ids already; the document's id is the
         # statement's own.
         sources = further_sources(facts, ids, set(fresh), 0)
-        driver = await self._driver()
         try:
-            row = await driver.fetchrow(
+            document_id = await driver.fetchval(
                 NEW_DOCUMENT,
                 meta.file_name,
                 meta.sha256,
@@ -169,10 +180,10 @@ class PostgresNewDocument:
                 meta.precision.value,
                 meta.title,
                 meta.lang,
-                *_columns(
-                    [_fact_row(facts[i], identities[i]) for i in fresh],
-                    len(_FACT_COLUMNS),
-                ),
+                [row["id"] for row in known],
+                keys,
+                *_columns([_fact_row(facts[i], identities[i]) for i in fresh], len(_FACT_COLUMNS)),
+                *_columns(_wholes(facts, ids, fresh), 2),
                 [document_vector(row) for row in index],
                 [count["word"] for count in counts],
                 [count["facts"] for count in counts],
@@ -184,22 +195,32 @@ class PostgresNewDocument:
         except asyncpg.UniqueViolationError as error:
             # As SQLAlchemy reports it, for callers that handle a file stored meanwhile.
             raise IntegrityError("INSERT INTO documents", None, error) from error
-        for position, fact_id in zip(fresh, row["ids"], strict=True):
-            ids[position] = fact_id
-        links = part_links(facts, ids, set(fresh))
-        if links:
-            await driver.execute(
-                _LINK_PARTS, [part for part, _ in links], [whole for _, whole in links]
-            )
-        if index:
+        if document_id is not None and index:
             forget_word_counts(store_of(self._session))
-        return int(row["document_id"])
+        return None if document_id is None else int(document_id)
 
     async def _driver(self) -> Any:
-        """The session's asyncpg connection, in the session's transaction."""
+        """The session's asyncpg connection: in the session's transaction if it has
+        begun one on the server, else each statement in its own."""
         connection = await self._session.connection()
         raw = await connection.get_raw_connection()
         return raw.driver_connection
+
+
+def _wholes(
+    facts: Sequence[ExtractedFact], ids: Sequence[int | None], fresh: Sequence[int]
+) -> list[tuple[int | None, int | None]]:
+    """For each new figure that is a part (`part_links`), its whole: as the position
+    among the new figures (from 1) of a whole new with it, or as the id of one stored."""
+    position = {index: number for number, index in enumerate(fresh, start=1)}
+    wholes: list[tuple[int | None, int | None]] = []
+    for index in fresh:
+        whole = facts[index].part_of
+        if whole is None or not 0 <= whole < len(facts) or whole == index:
+            wholes.append((None, None))
+        else:
+            wholes.append((position.get(whole), ids[whole]))
+    return wholes
 
 
 def _index_fields(position: int, fact: ExtractedFact) -> dict[str, Any]:

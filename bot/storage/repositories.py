@@ -180,10 +180,13 @@ class DocumentRepository:
             "lang": meta.lang,
         }
         replaced = 0
-        if found is None and (is_sqlite(self._session) or is_postgresql(self._session)):
-            new = SqliteNewDocument if is_sqlite(self._session) else PostgresNewDocument
-            document_id = await new(self._session).store(meta, facts)
+        if found is None and is_sqlite(self._session):
+            document_id = await SqliteNewDocument(self._session).store(meta, facts)
             return StoreResult(document_id, len(facts), 0, unchanged=False, existed=False)
+        if found is None and is_postgresql(self._session):
+            stored = await PostgresNewDocument(self._session).store(meta, facts)
+            if stored is not None:
+                return StoreResult(stored, len(facts), 0, unchanged=False, existed=False)
         if found is None:
             document_id = await self._session.scalar(
                 insert(DOCUMENTS)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import Topic
 from bot.pipeline.search_terms import FIELDS
+from bot.storage import postgres_writes
 from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE
 from bot.storage.repositories import DocumentRepository, FactRepository
 from bot.storage.searches import fact_search
@@ -128,3 +129,35 @@ async def test_a_name_stored_meanwhile_fails_the_write_whole(
         await session.rollback()
         assert await index_snapshot(session) == before
         assert len(await FactRepository(session).list()) == 2
+
+
+async def test_a_figure_stored_between_the_look_up_and_the_write_is_not_stored_twice(
+    session_factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the figures already stored are looked up apart from the write: when
+    the write finds other facts under the identities than the look-up did (here, a
+    look-up that saw none), it writes nothing, and the document goes in a transaction
+    as any other: the figure stated before gets one more source."""
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("the look-up apart from the write is PostgreSQL's")
+    first, second, _ = documents()
+    await store_documents(session_factory, [first])
+    monkeypatch.setattr(postgres_writes, "_KNOWN", postgres_writes._KNOWN + " LIMIT 0")
+    async with session_factory() as session:
+        version = int(await FactRepository(session).version())
+    await store_documents(session_factory, [second])
+    async with session_factory() as session:
+        assert int(await FactRepository(session).version()) == version + 1
+        facts = await FactRepository(session).list()
+        written = await index_snapshot(session)
+        await fact_search(session).rebuild()
+        assert await index_snapshot(session) == written
+    assert sorted(fact.value for fact in facts) == [
+        Decimal(5),
+        Decimal(15),
+        Decimal(40),
+        1600000000000,
+    ]
+    whole = next(fact for fact in facts if fact.value == 40)
+    assert [c.source.file_name for c in whole.all_citations] == ["a.txt", "b.txt"]
+    assert next(fact for fact in facts if fact.value == 5).part_of == whole.id
