@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import multiprocessing
 from asyncio import Future
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -38,6 +40,10 @@ T = TypeVar("T")
 # Documents looked up in the store at a time, before those of them not stored as they
 # are go to the analysis: one statement (and on PostgreSQL one transaction) for many.
 CHECK_BATCH = 32
+# Documents handed to the analysis before the writer waits for the first of them: the
+# worker is not left idle while the writer stores one, and a run that fails midway has
+# not analysed much that it will not write.
+AHEAD = 8
 
 
 class Outcome(StrEnum):
@@ -105,10 +111,12 @@ async def ingest_documents(
     report given in their place, a document that could not be read, is passed on). The
     store is asked which of them it holds as they are a batch at a time.
 
-    While one document is written, the next is analysed in a thread: the store's round
-    trips and the reading of the text overlap, and the event loop never runs the
-    analysis. Reports come back in the documents' order, and `on_report` hears of them
-    in that order, each as soon as it and those before it are done."""
+    While a document is written, the next ones are analysed in a worker process forked
+    from this one (the first of a run in a thread, while there is no other to overlap):
+    the store's round trips and the reading of the texts overlap on two cores, and the
+    event loop never runs the analysis. Reports come back in the documents' order, and
+    `on_report` hears of them in that order, each as soon as it and those before it are
+    done."""
     done: dict[int, IngestReport] = {}
     heard = 0  # the reports `on_report` heard of: every one before this index
 
@@ -120,9 +128,15 @@ async def ingest_documents(
                 on_report(done[heard])
             heard += 1
 
-    async with _one_connection(session_factory) as session:
-        pending: tuple[int, LoadedDocument, StoredDocument | None, Future[Analysis]] | None
-        pending = None
+    # Documents handed to the analysis and not written yet, in their order.
+    writing: deque[tuple[int, LoadedDocument, StoredDocument | None, Future[Analysis]]]
+    writing = deque()
+
+    async def write_first() -> None:
+        index, document, current, analysed = writing.popleft()
+        finish(index, await _write(session, document, current, analysed))
+
+    async with _one_connection(session_factory) as session, _Analyses(gazetteer) as analyses:
         for batch in _batches(enumerate(documents), CHECK_BATCH):
             stored = await _current(
                 session, [d for _, d in batch if not isinstance(d, IngestReport)]
@@ -135,13 +149,70 @@ async def ingest_documents(
                 if current is not None and current.sha256 == document.meta.sha256:
                     finish(index, IngestReport(document.meta.file_name, Outcome.UNCHANGED))
                     continue
-                analysing = asyncio.ensure_future(asyncio.to_thread(analyse, document, gazetteer))
-                if pending is not None:
-                    finish(pending[0], await _write(session, *pending[1:]))
-                pending = (index, document, current, analysing)
-        if pending is not None:
-            finish(pending[0], await _write(session, *pending[1:]))
+                writing.append((index, document, current, await analyses.submit(document)))
+                while len(writing) > AHEAD:
+                    await write_first()
+        while writing:
+            await write_first()
     return [done[index] for index in sorted(done)]
+
+
+class _Analyses:
+    """The analysis of a run's documents ahead of their writing. The first goes to a
+    thread; from the second on, they go to one worker process, forked (where the
+    platform forks) once no thread of this process is analysing: it starts in
+    milliseconds with the gazetteer and the morphology's caches as they are here."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._first: Future[Analysis] | None = None
+        self._executor: Executor | None = None
+
+    async def __aenter__(self) -> _Analyses:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+    async def submit(self, document: LoadedDocument) -> Future[Analysis]:
+        if self._first is None:
+            self._first = asyncio.ensure_future(
+                asyncio.to_thread(analyse, document, self._gazetteer)
+            )
+            return self._first
+        if self._executor is None:
+            await asyncio.wait([self._first])
+            self._executor = _executor(self._gazetteer)
+        return asyncio.get_running_loop().run_in_executor(
+            self._executor, _analyse_in_worker, document
+        )
+
+
+def _executor(gazetteer: Gazetteer) -> Executor:
+    """One worker process forked from this one; one thread where processes are not forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _start_worker(gazetteer)
+        return ThreadPoolExecutor(max_workers=1)
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(gazetteer,),
+    )
+
+
+_worker_gazetteer: Gazetteer | None = None
+
+
+def _start_worker(gazetteer: Gazetteer) -> None:
+    global _worker_gazetteer
+    _worker_gazetteer = gazetteer
+
+
+def _analyse_in_worker(document: LoadedDocument) -> Analysis:
+    assert _worker_gazetteer is not None, "the worker starts with the run's gazetteer"
+    return analyse(document, _worker_gazetteer)
 
 
 async def ingest_bytes(

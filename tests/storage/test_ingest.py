@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -265,3 +266,45 @@ async def test_a_folder_is_looked_up_a_batch_at_a_time_and_reported_in_order(
         values = sorted(str(f.value) for f in await FactRepository(session).list(topic=Topic.JOBS))
     # The two changed files state one figure: one fact with both as sources.
     assert values == ["600", "602", "604", "605", "606", "608", "609", "700"]
+
+
+async def test_a_run_is_analysed_in_a_worker_process_and_its_failures_come_back(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first document of a run is analysed in this process, the others in one
+    worker process; a document the worker cannot read is reported as failed and the
+    rest still go in, in order."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(6):
+        (folder / f"{number}.txt").write_text(
+            ARTICLE.replace("600", str(600 + number)), encoding="utf-8"
+        )
+    (folder / "3.txt").write_text("Похожие статьи\nЛента новостей\n", encoding="utf-8")
+    where = tmp_path / "analysed.txt"
+    analyse = ingest.analyse
+
+    def recorded_analyse(document: Any, gazetteer: Any) -> ingest.Analysis:
+        with where.open("a", encoding="utf-8") as record:  # a file: seen from any process
+            record.write(f"{os.getpid()} {document.meta.file_name}\n")
+        return analyse(document, gazetteer)
+
+    monkeypatch.setattr(ingest, "analyse", recorded_analyse)
+    reports = await ingest_paths(session_factory, [folder], manifest={})
+    assert [(r.file_name, r.outcome.value) for r in reports] == [
+        ("0.txt", "added"),
+        ("1.txt", "added"),
+        ("2.txt", "added"),
+        ("3.txt", "failed"),
+        ("4.txt", "added"),
+        ("5.txt", "added"),
+    ]
+    assert "3.txt" in str(reports[3].error)
+    analysed = [line.split() for line in where.read_text(encoding="utf-8").splitlines()]
+    assert [name for _, name in analysed] == [f"{number}.txt" for number in range(6)]
+    assert analysed[0][0] == str(os.getpid())
+    assert len({pid for pid, _ in analysed[1:]} - {str(os.getpid())}) == 1
+    # Five jobs figures, and the one investment all five state.
+    assert await count_facts(session_factory) == 6
