@@ -136,7 +136,11 @@ async def ingest_documents(
         index, document, current, analysed = writing.popleft()
         finish(index, await _write(session, document, current, analysed))
 
-    async with _one_connection(session_factory) as session, _Analyses(gazetteer) as analyses:
+    async with (
+        _one_connection(session_factory) as session,
+        DocumentRepository(session).durable_at_the_end(),
+        _Analyses(gazetteer) as analyses,
+    ):
         for batch in _batches(enumerate(documents), CHECK_BATCH):
             stored = await _current(
                 session, [d for _, d in batch if not isinstance(d, IngestReport)]

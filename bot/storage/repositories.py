@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -128,6 +129,30 @@ class DocumentRepository:
         """Whether facts take their transaction's start as `added_at` (PostgreSQL's
         now()), rather than their statement's time (SQLite)."""
         return not is_sqlite(self._session)
+
+    @asynccontextmanager
+    async def durable_at_the_end(self) -> AsyncIterator[None]:
+        """A run of commits on this session that do not each wait for the disk, made
+        durable together at its end.
+
+        On PostgreSQL the run's commits go with `synchronous_commit` off: a crash of the
+        server may lose the last of them (never part of one), as SQLite's WAL with
+        `synchronous=NORMAL` may lose the last commits of every store. At the end the
+        setting is reset and one commit waits for the disk, which flushes every commit
+        before it too. SQLite: nothing changes."""
+        if is_sqlite(self._session):
+            yield
+            return
+        await self._session.execute(_COMMIT_WITHOUT_WAITING)
+        await self._session.commit()
+        try:
+            yield
+        finally:
+            await self._session.rollback()
+            await self._session.execute(_COMMIT_WAITING)
+            # A transaction id makes the commit write a record, and wait for its flush.
+            await self._session.execute(_TRANSACTION_ID)
+            await self._session.commit()
 
     async def state_of(self, file_name: str) -> StoredDocument | None:
         """The id and hash of a stored document, None for one not stored."""
@@ -452,6 +477,9 @@ class FactRepository:
 
 
 _VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+_COMMIT_WITHOUT_WAITING = text("SET synchronous_commit = off")
+_COMMIT_WAITING = text("RESET synchronous_commit")
+_TRANSACTION_ID = text("SELECT pg_current_xact_id()")
 QUERY_KEY_LENGTH = 12
 _RECALL = text("SELECT text FROM search_queries WHERE key = :key")
 _REMEMBER = text("INSERT INTO search_queries (key, text) VALUES (:key, :text)")

@@ -7,12 +7,12 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
@@ -88,8 +88,10 @@ async def test_the_write_transaction_opens_after_the_analysis(
                 other.close()
         return result
 
-    def on_begin(connection: Any) -> None:
-        events.append("begin")
+    def on(name: str) -> Callable[[Any], None]:
+        return lambda connection: events.append(name)
+
+    listeners = [(name, on(name)) for name in ("begin", "commit", "rollback")]
 
     store = DocumentRepository.store
 
@@ -100,20 +102,23 @@ async def test_the_write_transaction_opens_after_the_analysis(
     monkeypatch.setattr(ingest, "analyse", recorded_analyse)
     monkeypatch.setattr(DocumentRepository, "store", recorded_store)
     engine = session_factory.kw["bind"].sync_engine
-    event.listen(engine, "begin", on_begin)
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         (report,) = await ingest_paths(session_factory, [path], manifest={})
     finally:
-        event.remove(engine, "begin", on_begin)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
     assert report.outcome is Outcome.ADDED
     analysed = events.index("analysed")
     if url.get_backend_name() == "sqlite":
         assert events[analysed + 1] == "write lock free"
     else:
-        # The check's transaction, the analysis, then the writing transaction (its
-        # connection begins at its first statement, inside `store`).
-        assert events[:analysed] == ["begin"]
-        assert sorted(events[analysed + 1 :]) == ["begin", "insert fact"]
+        # The run's setting and the check, each a transaction ended before the analysis;
+        # then the writing transaction (its connection begins inside `store`).
+        before = events[:analysed]
+        assert before.count("begin") == 2 == before.count("commit") + before.count("rollback")
+        assert sorted(events[analysed + 1 : analysed + 3]) == ["begin", "insert fact"]
 
 
 async def test_a_file_that_fails_analysis_leaves_its_stored_version_whole(
@@ -308,3 +313,32 @@ async def test_a_run_is_analysed_in_a_worker_process_and_its_failures_come_back(
     assert len({pid for pid, _ in analysed[1:]} - {str(os.getpid())}) == 1
     # Five jobs figures, and the one investment all five state.
     assert await count_facts(session_factory) == 6
+
+
+async def test_a_run_commits_without_waiting_for_the_disk_and_resets_that_at_its_end(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL a run's documents are committed with `synchronous_commit` off, and
+    the connection goes back to the pool with the setting it had, after a last commit
+    that waits for the disk (SQLite's commits are left as they are)."""
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    for number in range(3):
+        (tmp_path / f"{number}.txt").write_text(
+            ARTICLE.replace("600", str(600 + number)), encoding="utf-8"
+        )
+    settings: list[str] = []
+    store = DocumentRepository.store
+
+    async def recorded_store(self: DocumentRepository, *args: Any, **kwargs: Any) -> Any:
+        settings.append(await self._session.scalar(text("SHOW synchronous_commit")))
+        return await store(self, *args, **kwargs)
+
+    monkeypatch.setattr(DocumentRepository, "store", recorded_store)
+    reports = await ingest_paths(session_factory, [tmp_path], manifest={})
+    assert [r.outcome.value for r in reports] == ["added"] * 3
+    assert settings == ["off"] * 3
+    async with session_factory() as session:  # the pool's one connection, as it was
+        assert await session.scalar(text("SHOW synchronous_commit")) == "on"
