@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import logging
 import multiprocessing
+import signal
 from asyncio import Future
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
@@ -201,7 +202,7 @@ def _executor(gazetteer: Gazetteer) -> Executor:
     return ProcessPoolExecutor(
         max_workers=1,
         mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
+        initializer=_start_worker_process,
         initargs=(gazetteer,),
     )
 
@@ -212,6 +213,12 @@ _worker_gazetteer: Gazetteer | None = None
 def _start_worker(gazetteer: Gazetteer) -> None:
     global _worker_gazetteer
     _worker_gazetteer = gazetteer
+
+
+def _start_worker_process(gazetteer: Gazetteer) -> None:
+    # Ctrl-C reaches the whole process group: this process's run stops the worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(gazetteer)
 
 
 def _analyse_in_worker(document: LoadedDocument) -> Analysis:
