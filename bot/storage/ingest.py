@@ -4,14 +4,19 @@ leaves the store as it was and the other documents still go in."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import multiprocessing
+import signal
 from asyncio import Future
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +36,15 @@ from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.repositories import DocumentRepository, StoredDocument
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Documents looked up in the store at a time, before those of them not stored as they
+# are go to the analysis: one statement (and on PostgreSQL one transaction) for many.
+CHECK_BATCH = 32
+# Documents handed to the analysis before the writer waits for the first of them: the
+# worker is not left idle while the writer stores one, and a run that fails midway has
+# not analysed much that it will not write.
+AHEAD = 8
 
 
 class Outcome(StrEnum):
@@ -95,12 +109,15 @@ async def ingest_documents(
     on_report: Callable[[IngestReport], None] | None = None,
 ) -> list[IngestReport]:
     """Documents one after another on one connection, each in its own transactions (a
-    report given in their place, a document that could not be read, is passed on).
+    report given in their place, a document that could not be read, is passed on). The
+    store is asked which of them it holds as they are a batch at a time.
 
-    While one document is written, the next is analysed in a thread: the store's round
-    trips and the reading of the text overlap, and the event loop never runs the
-    analysis. Reports come back in the documents' order, and `on_report` hears of them
-    in that order, each as soon as it and those before it are done."""
+    While a document is written, the next ones are analysed in a worker process forked
+    from this one (the first of a run in a thread, while there is no other to overlap):
+    the store's round trips and the reading of the texts overlap on two cores, and the
+    event loop never runs the analysis. Reports come back in the documents' order, and
+    `on_report` hears of them in that order, each as soon as it and those before it are
+    done."""
     done: dict[int, IngestReport] = {}
     heard = 0  # the reports `on_report` heard of: every one before this index
 
@@ -112,24 +129,101 @@ async def ingest_documents(
                 on_report(done[heard])
             heard += 1
 
-    async with _one_connection(session_factory) as session:
-        pending: tuple[int, LoadedDocument, StoredDocument | None, Future[Analysis]] | None
-        pending = None
-        for index, document in enumerate(documents):
-            if isinstance(document, IngestReport):
-                finish(index, document)
-                continue
-            current = await _current(session, document)
-            if current is not None and current.sha256 == document.meta.sha256:
-                finish(index, IngestReport(document.meta.file_name, Outcome.UNCHANGED))
-                continue
-            analysing = asyncio.ensure_future(asyncio.to_thread(analyse, document, gazetteer))
-            if pending is not None:
-                finish(pending[0], await _write(session, *pending[1:]))
-            pending = (index, document, current, analysing)
-        if pending is not None:
-            finish(pending[0], await _write(session, *pending[1:]))
+    # Documents handed to the analysis and not written yet, in their order.
+    writing: deque[tuple[int, LoadedDocument, StoredDocument | None, Future[Analysis]]]
+    writing = deque()
+
+    async def write_first() -> None:
+        index, document, current, analysed = writing.popleft()
+        finish(index, await _write(session, document, current, analysed))
+
+    async with (
+        _one_connection(session_factory) as session,
+        DocumentRepository(session).durable_at_the_end(),
+        _Analyses(gazetteer) as analyses,
+    ):
+        for batch in _batches(enumerate(documents), CHECK_BATCH):
+            stored = await _current(
+                session, [d for _, d in batch if not isinstance(d, IngestReport)]
+            )
+            for index, document in batch:
+                if isinstance(document, IngestReport):
+                    finish(index, document)
+                    continue
+                current = stored.get(document.meta.file_name)
+                if current is not None and current.sha256 == document.meta.sha256:
+                    finish(index, IngestReport(document.meta.file_name, Outcome.UNCHANGED))
+                    continue
+                writing.append((index, document, current, await analyses.submit(document)))
+                while len(writing) > AHEAD:
+                    await write_first()
+        while writing:
+            await write_first()
     return [done[index] for index in sorted(done)]
+
+
+class _Analyses:
+    """The analysis of a run's documents ahead of their writing. The first goes to a
+    thread; from the second on, they go to one worker process, forked (where the
+    platform forks) once no thread of this process is analysing: it starts in
+    milliseconds with the gazetteer and the morphology's caches as they are here."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._first: Future[Analysis] | None = None
+        self._executor: Executor | None = None
+
+    async def __aenter__(self) -> _Analyses:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+    async def submit(self, document: LoadedDocument) -> Future[Analysis]:
+        if self._first is None:
+            self._first = asyncio.ensure_future(
+                asyncio.to_thread(analyse, document, self._gazetteer)
+            )
+            return self._first
+        if self._executor is None:
+            await asyncio.wait([self._first])
+            self._executor = _executor(self._gazetteer)
+        return asyncio.get_running_loop().run_in_executor(
+            self._executor, _analyse_in_worker, document
+        )
+
+
+def _executor(gazetteer: Gazetteer) -> Executor:
+    """One worker process forked from this one; one thread where processes are not forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _start_worker(gazetteer)
+        return ThreadPoolExecutor(max_workers=1)
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker_process,
+        initargs=(gazetteer,),
+    )
+
+
+_worker_gazetteer: Gazetteer | None = None
+
+
+def _start_worker(gazetteer: Gazetteer) -> None:
+    global _worker_gazetteer
+    _worker_gazetteer = gazetteer
+
+
+def _start_worker_process(gazetteer: Gazetteer) -> None:
+    # Ctrl-C reaches the whole process group: this process's run stops the worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(gazetteer)
+
+
+def _analyse_in_worker(document: LoadedDocument) -> Analysis:
+    assert _worker_gazetteer is not None, "the worker starts with the run's gazetteer"
+    return analyse(document, _worker_gazetteer)
 
 
 async def ingest_bytes(
@@ -147,6 +241,13 @@ async def ingest_bytes(
     except DocumentError as error:
         return IngestReport(name, Outcome.FAILED, error=str(error))
     return await ingest_document(session_factory, document, gazetteer or load_gazetteer())
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` a list of up to `size` at a time, read as they are needed."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 @asynccontextmanager
@@ -178,7 +279,7 @@ async def ingest_document(
 async def _ingest(
     session: AsyncSession, document: LoadedDocument, gazetteer: Gazetteer
 ) -> IngestReport:
-    current = await _current(session, document)
+    current = (await _current(session, [document])).get(document.meta.file_name)
     if current is not None and current.sha256 == document.meta.sha256:
         return IngestReport(document.meta.file_name, Outcome.UNCHANGED)
     return await _write(session, document, current, _analysed(document, gazetteer))
@@ -188,15 +289,19 @@ async def _analysed(document: LoadedDocument, gazetteer: Gazetteer) -> Analysis:
     return analyse(document, gazetteer)
 
 
-async def _current(session: AsyncSession, document: LoadedDocument) -> StoredDocument | None:
-    """What the store holds under the document's name. Where a transaction's start
-    dates its facts (PostgreSQL), the check's transaction ends here, before the
-    analysis, so the writing one stays short and digests wait only a few seconds for
-    facts to settle. SQLite dates each statement and begins at the first write: there
-    one transaction serves both."""
-    documents = DocumentRepository(session)
-    current = await documents.state_of(document.meta.file_name)
-    if documents.dated_by_transaction:
+async def _current(
+    session: AsyncSession, documents: list[LoadedDocument]
+) -> dict[str, StoredDocument]:
+    """What the store holds under the documents' names (one look-up for a batch of
+    them). Where a transaction's start dates its facts (PostgreSQL), the check's
+    transaction ends here, before the analysis, so the writing one stays short and
+    digests wait only a few seconds for facts to settle. SQLite dates each statement
+    and begins at the first write: there one transaction serves both."""
+    if not documents:
+        return {}
+    repository = DocumentRepository(session)
+    current = await repository.states_of(document.meta.file_name for document in documents)
+    if repository.dated_by_transaction:
         await session.commit()
     return current
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -30,8 +31,9 @@ from bot.storage.engine import store_of
 from bot.storage.fulltext import BUMP_VERSION, STATE_TABLE, SearchPage
 from bot.storage.languages import LanguageCache
 from bot.storage.models import ChatRecord, DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.postgres_writes import PostgresNewDocument, is_postgresql
 from bot.storage.searches import fact_search
-from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_rows, sqlite_state_of
+from bot.storage.sqlite_writes import SqliteNewDocument, is_sqlite, sqlite_rows, sqlite_states_of
 from bot.storage.writes import DOCUMENTS, FACT_SOURCES, FACTS, FactWriter
 
 # Fact ids per statement when reading their sources (within every driver's parameter limit).
@@ -128,19 +130,52 @@ class DocumentRepository:
         now()), rather than their statement's time (SQLite)."""
         return not is_sqlite(self._session)
 
+    @asynccontextmanager
+    async def durable_at_the_end(self) -> AsyncIterator[None]:
+        """A run of commits on this session that do not each wait for the disk, made
+        durable together at its end.
+
+        On PostgreSQL the run's commits go with `synchronous_commit` off: a crash of the
+        server may lose the last of them (never part of one), as SQLite's WAL with
+        `synchronous=NORMAL` may lose the last commits of every store. At the end the
+        setting is reset and one commit waits for the disk, which flushes every commit
+        before it too. SQLite: nothing changes."""
+        if is_sqlite(self._session):
+            yield
+            return
+        await self._session.execute(_COMMIT_WITHOUT_WAITING)
+        await self._session.commit()
+        try:
+            yield
+        finally:
+            await self._session.rollback()
+            await self._session.execute(_COMMIT_WAITING)
+            # A transaction id makes the commit write a record, and wait for its flush.
+            await self._session.execute(_TRANSACTION_ID)
+            await self._session.commit()
+
     async def state_of(self, file_name: str) -> StoredDocument | None:
         """The id and hash of a stored document, None for one not stored."""
-        if is_sqlite(self._session):
-            found = await sqlite_state_of(self._session, file_name)
-            return StoredDocument(*found) if found else None
-        row = (
-            await self._session.execute(
-                select(DocumentRecord.id, DocumentRecord.sha256).where(
-                    DocumentRecord.file_name == file_name
+        return (await self.states_of([file_name])).get(file_name)
+
+    async def states_of(self, file_names: Iterable[str]) -> dict[str, StoredDocument]:
+        """The id and hash of each of the documents stored under these names (a name
+        not stored is left out), one statement for up to `CHUNK` names."""
+        names = sorted(set(file_names))
+        states: dict[str, StoredDocument] = {}
+        for start in range(0, len(names), CHUNK):
+            chunk = names[start : start + CHUNK]
+            found: Iterable[tuple[str, int, str]]
+            if is_sqlite(self._session):
+                found = await sqlite_states_of(self._session, chunk)
+            else:
+                found = await self._session.execute(
+                    select(
+                        DocumentRecord.file_name, DocumentRecord.id, DocumentRecord.sha256
+                    ).where(DocumentRecord.file_name.in_(chunk))
                 )
-            )
-        ).first()
-        return StoredDocument(row.id, row.sha256) if row else None
+            states.update((name, StoredDocument(id, sha256)) for name, id, sha256 in found)
+        return states
 
     async def store(
         self,
@@ -173,6 +208,10 @@ class DocumentRepository:
         if found is None and is_sqlite(self._session):
             document_id = await SqliteNewDocument(self._session).store(meta, facts)
             return StoreResult(document_id, len(facts), 0, unchanged=False, existed=False)
+        if found is None and is_postgresql(self._session):
+            stored = await PostgresNewDocument(self._session).store(meta, facts)
+            if stored is not None:
+                return StoreResult(stored, len(facts), 0, unchanged=False, existed=False)
         if found is None:
             document_id = await self._session.scalar(
                 insert(DOCUMENTS)
@@ -438,6 +477,9 @@ class FactRepository:
 
 
 _VERSION = text(f"SELECT version FROM {STATE_TABLE} WHERE id = 1")
+_COMMIT_WITHOUT_WAITING = text("SET synchronous_commit = off")
+_COMMIT_WAITING = text("RESET synchronous_commit")
+_TRANSACTION_ID = text("SELECT pg_current_xact_id()")
 QUERY_KEY_LENGTH = 12
 _RECALL = text("SELECT text FROM search_queries WHERE key = :key")
 _REMEMBER = text("INSERT INTO search_queries (key, text) VALUES (:key, :text)")

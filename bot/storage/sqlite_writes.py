@@ -72,12 +72,16 @@ async def sqlite_rows(session: AsyncSession, statement: str) -> list[Any]:
     return list(await driver.execute_fetchall(statement))
 
 
-async def sqlite_state_of(session: AsyncSession, file_name: str) -> tuple[int, str] | None:
-    """A stored document's id and hash, in one trip."""
+async def sqlite_states_of(
+    session: AsyncSession, file_names: Sequence[str]
+) -> list[tuple[str, int, str]]:
+    """The name, id and hash of each document stored under one of the names, in one trip."""
     rows = await (await _driver(session)).execute_fetchall(
-        "SELECT id, sha256 FROM documents WHERE file_name = ?", (file_name,)
+        "SELECT file_name, id, sha256 FROM documents "
+        f"WHERE file_name IN ({', '.join('?' for _ in file_names)})",
+        file_names,
     )
-    return (int(rows[0][0]), str(rows[0][1])) if rows else None
+    return [(str(name), int(id), str(sha256)) for name, id, sha256 in rows]
 
 
 def _decimal(value: Decimal | None) -> str | None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
@@ -86,8 +88,10 @@ async def test_the_write_transaction_opens_after_the_analysis(
                 other.close()
         return result
 
-    def on_begin(connection: Any) -> None:
-        events.append("begin")
+    def on(name: str) -> Callable[[Any], None]:
+        return lambda connection: events.append(name)
+
+    listeners = [(name, on(name)) for name in ("begin", "commit", "rollback")]
 
     store = DocumentRepository.store
 
@@ -98,20 +102,23 @@ async def test_the_write_transaction_opens_after_the_analysis(
     monkeypatch.setattr(ingest, "analyse", recorded_analyse)
     monkeypatch.setattr(DocumentRepository, "store", recorded_store)
     engine = session_factory.kw["bind"].sync_engine
-    event.listen(engine, "begin", on_begin)
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         (report,) = await ingest_paths(session_factory, [path], manifest={})
     finally:
-        event.remove(engine, "begin", on_begin)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
     assert report.outcome is Outcome.ADDED
     analysed = events.index("analysed")
     if url.get_backend_name() == "sqlite":
         assert events[analysed + 1] == "write lock free"
     else:
-        # The check's transaction, the analysis, then the writing transaction (its
-        # connection begins at its first statement, inside `store`).
-        assert events[:analysed] == ["begin"]
-        assert sorted(events[analysed + 1 :]) == ["begin", "insert fact"]
+        # The run's setting and the check, each a transaction ended before the analysis;
+        # then the writing transaction (its connection begins inside `store`).
+        before = events[:analysed]
+        assert before.count("begin") == 2 == before.count("commit") + before.count("rollback")
+        assert sorted(events[analysed + 1 : analysed + 3]) == ["begin", "insert fact"]
 
 
 async def test_a_file_that_fails_analysis_leaves_its_stored_version_whole(
@@ -193,17 +200,145 @@ async def test_a_file_stored_meanwhile_by_another_ingest_is_unchanged(
     path = tmp_path / "plant.txt"
     path.write_text(ARTICLE, encoding="utf-8")
     (first,) = await ingest_paths(session_factory, [path], manifest={})
-    state_of = DocumentRepository.state_of
-    looked_up: list[str] = []
+    states_of = DocumentRepository.states_of
+    looked_up: list[list[str]] = []
 
-    async def stale_state_of(self: DocumentRepository, file_name: str) -> Any:
+    async def stale_states_of(self: DocumentRepository, file_names: Iterable[str]) -> Any:
         if not looked_up:
-            looked_up.append(file_name)
-            return None  # as it was before the other ingest committed
-        return await state_of(self, file_name)
+            looked_up.append(list(file_names))
+            return {}  # as it was before the other ingest committed
+        return await states_of(self, file_names)
 
-    monkeypatch.setattr(DocumentRepository, "state_of", stale_state_of)
+    monkeypatch.setattr(DocumentRepository, "states_of", stale_states_of)
     (second,) = await ingest_paths(session_factory, [path], manifest={})
     assert (first.outcome, second.outcome) == (Outcome.ADDED, Outcome.UNCHANGED)
-    assert looked_up == ["plant.txt"]
+    assert looked_up == [["plant.txt"]]
     assert await count_facts(session_factory) == 2
+
+
+async def test_a_folder_is_looked_up_a_batch_at_a_time_and_reported_in_order(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten files, four looked up at a time: three look-ups; the stored ones unchanged,
+    the changed ones replaced, the new ones added, heard of in the files' order."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(10):
+        (folder / f"{number}.txt").write_text(
+            ARTICLE.replace("600", str(600 + number)), encoding="utf-8"
+        )
+    await ingest_paths(
+        session_factory, [folder / f"{number}.txt" for number in range(5)], manifest={}
+    )
+    for number in (1, 3):
+        (folder / f"{number}.txt").write_text(ARTICLE.replace("600", "700"), encoding="utf-8")
+    (folder / "7.txt").write_bytes(b"")
+    states_of = DocumentRepository.states_of
+    looked_up: list[list[str]] = []
+
+    async def counted_states_of(self: DocumentRepository, file_names: Iterable[str]) -> Any:
+        looked_up.append(sorted(file_names))
+        return await states_of(self, looked_up[-1])
+
+    monkeypatch.setattr(DocumentRepository, "states_of", counted_states_of)
+    monkeypatch.setattr(ingest, "CHECK_BATCH", 4)
+    heard: list[str] = []
+    reports = await ingest_paths(
+        session_factory, [folder], manifest={}, on_report=lambda r: heard.append(r.file_name)
+    )
+    assert [(r.file_name, r.outcome.value) for r in reports] == [
+        ("0.txt", "unchanged"),
+        ("1.txt", "replaced"),
+        ("2.txt", "unchanged"),
+        ("3.txt", "replaced"),
+        ("4.txt", "unchanged"),
+        ("5.txt", "added"),
+        ("6.txt", "added"),
+        ("7.txt", "failed"),
+        ("8.txt", "added"),
+        ("9.txt", "added"),
+    ]
+    assert heard == [r.file_name for r in reports]
+    # The file that could not be read is not looked up.
+    assert looked_up == [
+        ["0.txt", "1.txt", "2.txt", "3.txt"],
+        ["4.txt", "5.txt", "6.txt"],
+        ["8.txt", "9.txt"],
+    ]
+    async with session_factory() as session:
+        values = sorted(str(f.value) for f in await FactRepository(session).list(topic=Topic.JOBS))
+    # The two changed files state one figure: one fact with both as sources.
+    assert values == ["600", "602", "604", "605", "606", "608", "609", "700"]
+
+
+async def test_a_run_is_analysed_in_a_worker_process_and_its_failures_come_back(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first document of a run is analysed in this process, the others in one
+    worker process; a document the worker cannot read is reported as failed and the
+    rest still go in, in order."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(6):
+        (folder / f"{number}.txt").write_text(
+            ARTICLE.replace("600", str(600 + number)), encoding="utf-8"
+        )
+    (folder / "3.txt").write_text("Похожие статьи\nЛента новостей\n", encoding="utf-8")
+    where = tmp_path / "analysed.txt"
+    analyse = ingest.analyse
+
+    def recorded_analyse(document: Any, gazetteer: Any) -> ingest.Analysis:
+        with where.open("a", encoding="utf-8") as record:  # a file: seen from any process
+            record.write(f"{os.getpid()} {document.meta.file_name}\n")
+        return analyse(document, gazetteer)
+
+    monkeypatch.setattr(ingest, "analyse", recorded_analyse)
+    reports = await ingest_paths(session_factory, [folder], manifest={})
+    assert [(r.file_name, r.outcome.value) for r in reports] == [
+        ("0.txt", "added"),
+        ("1.txt", "added"),
+        ("2.txt", "added"),
+        ("3.txt", "failed"),
+        ("4.txt", "added"),
+        ("5.txt", "added"),
+    ]
+    assert "3.txt" in str(reports[3].error)
+    analysed = [line.split() for line in where.read_text(encoding="utf-8").splitlines()]
+    assert [name for _, name in analysed] == [f"{number}.txt" for number in range(6)]
+    assert analysed[0][0] == str(os.getpid())
+    assert len({pid for pid, _ in analysed[1:]} - {str(os.getpid())}) == 1
+    # Five jobs figures, and the one investment all five state.
+    assert await count_facts(session_factory) == 6
+
+
+async def test_a_run_commits_without_waiting_for_the_disk_and_resets_that_at_its_end(
+    tmp_path: Path,
+    session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On PostgreSQL a run's documents are committed with `synchronous_commit` off, and
+    the connection goes back to the pool with the setting it had, after a last commit
+    that waits for the disk (SQLite's commits are left as they are)."""
+    if session_factory.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    for number in range(3):
+        (tmp_path / f"{number}.txt").write_text(
+            ARTICLE.replace("600", str(600 + number)), encoding="utf-8"
+        )
+    settings: list[str] = []
+    store = DocumentRepository.store
+
+    async def recorded_store(self: DocumentRepository, *args: Any, **kwargs: Any) -> Any:
+        settings.append(await self._session.scalar(text("SHOW synchronous_commit")))
+        return await store(self, *args, **kwargs)
+
+    monkeypatch.setattr(DocumentRepository, "store", recorded_store)
+    reports = await ingest_paths(session_factory, [tmp_path], manifest={})
+    assert [r.outcome.value for r in reports] == ["added"] * 3
+    assert settings == ["off"] * 3
+    async with session_factory() as session:  # the pool's one connection, as it was
+        assert await session.scalar(text("SHOW synchronous_commit")) == "on"
