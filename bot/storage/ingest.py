@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import multiprocessing
-import signal
 from asyncio import Future
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -33,7 +31,9 @@ from bot.pipeline.documents import (
     read_document,
 )
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
+from bot.storage.fulltext import MERGE_PAGES
 from bot.storage.repositories import DocumentRepository, StoredDocument
+from bot.storage.searches import merge_index_segments
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,6 +45,8 @@ CHECK_BATCH = 32
 # worker is not left idle while the writer stores one, and a run that fails midway has
 # not analysed much that it will not write.
 AHEAD = 8
+# A run that writes this many documents merges the search index's segments into one.
+BULK_RUN = 100
 
 
 class Outcome(StrEnum):
@@ -112,10 +114,9 @@ async def ingest_documents(
     report given in their place, a document that could not be read, is passed on). The
     store is asked which of them it holds as they are a batch at a time.
 
-    While a document is written, the next ones are analysed in a worker process forked
-    from this one (the first of a run in a thread, while there is no other to overlap):
-    the store's round trips and the reading of the texts overlap on two cores, and the
-    event loop never runs the analysis. Reports come back in the documents' order, and
+    While a document is written, the next ones are analysed in a thread: the store's
+    round trips and the reading of the texts overlap, and the event loop never runs the
+    analysis. Reports come back in the documents' order, and
     `on_report` hears of them in that order, each as soon as it and those before it are
     done."""
     done: dict[int, IngestReport] = {}
@@ -159,71 +160,34 @@ async def ingest_documents(
                     await write_first()
         while writing:
             await write_first()
-    return [done[index] for index in sorted(done)]
+    reports = [done[index] for index in sorted(done)]
+    written = sum(report.outcome in (Outcome.ADDED, Outcome.REPLACED) for report in reports)
+    if written:
+        # Each document written left the search index a segment more: a run of many
+        # merges them all, a few take a bounded step.
+        await merge_index_segments(session_factory, None if written >= BULK_RUN else MERGE_PAGES)
+    return reports
 
 
 class _Analyses:
-    """The analysis of a run's documents ahead of their writing. The first goes to a
-    thread; from the second on, they go to one worker process, forked (where the
-    platform forks) once no thread of this process is analysing: it starts in
-    milliseconds with the gazetteer and the morphology's caches as they are here."""
+    """The analysis of a run's documents ahead of their writing, one after another in a
+    thread of their own: the event loop never runs it, and the store's round trips wait
+    while it reads the next texts."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
-        self._first: Future[Analysis] | None = None
-        self._executor: Executor | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
 
     async def __aenter__(self) -> _Analyses:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
     async def submit(self, document: LoadedDocument) -> Future[Analysis]:
-        if self._first is None:
-            self._first = asyncio.ensure_future(
-                asyncio.to_thread(analyse, document, self._gazetteer)
-            )
-            return self._first
-        if self._executor is None:
-            await asyncio.wait([self._first])
-            self._executor = _executor(self._gazetteer)
         return asyncio.get_running_loop().run_in_executor(
-            self._executor, _analyse_in_worker, document
+            self._executor, analyse, document, self._gazetteer
         )
-
-
-def _executor(gazetteer: Gazetteer) -> Executor:
-    """One worker process forked from this one; one thread where processes are not forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        _start_worker(gazetteer)
-        return ThreadPoolExecutor(max_workers=1)
-    return ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker_process,
-        initargs=(gazetteer,),
-    )
-
-
-_worker_gazetteer: Gazetteer | None = None
-
-
-def _start_worker(gazetteer: Gazetteer) -> None:
-    global _worker_gazetteer
-    _worker_gazetteer = gazetteer
-
-
-def _start_worker_process(gazetteer: Gazetteer) -> None:
-    # Ctrl-C reaches the whole process group: this process's run stops the worker.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _start_worker(gazetteer)
-
-
-def _analyse_in_worker(document: LoadedDocument) -> Analysis:
-    assert _worker_gazetteer is not None, "the worker starts with the run's gazetteer"
-    return analyse(document, _worker_gazetteer)
 
 
 async def ingest_bytes(

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage.fulltext import FTS_TABLE
+from bot.storage.ingest import Outcome, ingest_paths
 from bot.storage.repositories import DocumentRepository
 from bot.storage.searches import fact_search
 from tests.factories import make_fact, make_meta
@@ -76,3 +77,19 @@ async def test_bounded_steps_go_on_until_one_segment_is_left(
         assert counts[-1] == 1
         assert counts == sorted(counts, reverse=True)
         assert await _answers(session) == answers
+
+
+async def test_a_folder_ingest_leaves_the_index_in_one_segment(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            return
+        await session.execute(
+            text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', 0)")
+        )
+        await session.commit()
+    reports = await ingest_paths(session_factory)
+    assert sum(report.outcome is Outcome.ADDED for report in reports) >= 3
+    async with session_factory() as session:
+        assert await fact_search(session).segments() == 1
