@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DocumentMeta, ExtractedFact
 from bot.pipeline.search_terms import index_labels
-from bot.storage.engine import store_of
+from bot.storage.engine import driver_connection, store_of
 from bot.storage.fulltext import (
     FTS_TABLE,
     STATE_TABLE,
@@ -147,7 +147,9 @@ class PostgresNewDocument:
         written: the caller writes it in a transaction of its own."""
         import asyncpg
 
-        driver = await self._driver()
+        # In the session's transaction if it has begun one on the server, else each
+        # statement in its own.
+        driver = await driver_connection(self._session)
         identities = [fact_identity(fact) for fact in facts]
         keys = sorted(set(identities))
         known = await driver.fetch(_KNOWN, keys)
@@ -198,13 +200,6 @@ class PostgresNewDocument:
         if document_id is not None and index:
             forget_word_counts(store_of(self._session))
         return None if document_id is None else int(document_id)
-
-    async def _driver(self) -> Any:
-        """The session's asyncpg connection: in the session's transaction if it has
-        begun one on the server, else each statement in its own."""
-        connection = await self._session.connection()
-        raw = await connection.get_raw_connection()
-        return raw.driver_connection
 
 
 def _wholes(

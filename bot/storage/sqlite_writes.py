@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import DocumentMeta, ExtractedFact
 from bot.pipeline.search_terms import index_labels
-from bot.storage.engine import store_of
+from bot.storage.engine import driver_connection, store_of
 from bot.storage.fulltext import (
     BUMP_VERSION,
     COUNT_WORDS,
@@ -59,16 +59,9 @@ def is_sqlite(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-async def _driver(session: AsyncSession) -> Any:
-    """The session's aiosqlite connection, in the session's transaction."""
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return raw.driver_connection
-
-
 async def sqlite_rows(session: AsyncSession, statement: str) -> list[Any]:
     """The rows of one statement, read in the session's transaction."""
-    driver = await _driver(session)
+    driver = await driver_connection(session)
     return list(await driver.execute_fetchall(statement))
 
 
@@ -76,7 +69,7 @@ async def sqlite_states_of(
     session: AsyncSession, file_names: Sequence[str]
 ) -> list[tuple[str, int, str]]:
     """The name, id and hash of each document stored under one of the names, in one trip."""
-    rows = await (await _driver(session)).execute_fetchall(
+    rows = await (await driver_connection(session)).execute_fetchall(
         "SELECT file_name, id, sha256 FROM documents "
         f"WHERE file_name IN ({', '.join('?' for _ in file_names)})",
         file_names,
@@ -102,7 +95,7 @@ class SqliteNewDocument:
             raise IntegrityError("INSERT INTO documents", None, error) from error
 
     async def _store(self, meta: DocumentMeta, facts: Sequence[ExtractedFact]) -> int:
-        driver = await _driver(self._session)
+        driver = await driver_connection(self._session)
         (row,) = await driver.execute_fetchall(
             _INSERT_DOCUMENT,
             (
