@@ -38,10 +38,13 @@ from bot.storage.fulltext import (
     word_counts,
 )
 from bot.storage.fulltext_postgres import document_vector
-from bot.storage.models import DecimalText
-from bot.storage.writes import fact_identity, further_sources, match_known
+from bot.storage.writes import (
+    fact_identity,
+    fact_values,
+    further_sources,
+    match_known,
+)
 
-_DECIMAL = DecimalText()
 # Each fact column with the element type of the array it arrives in.
 _FACT_COLUMNS = (
     ("topic", "text"), ("subject", "text"), ("entity_key", "text"), ("metric", "text"),
@@ -126,10 +129,6 @@ def is_postgresql(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _decimal(value: Decimal | None) -> str | None:
-    return _DECIMAL.process_bind_param(value, None)
-
-
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
     """Rows turned into one list a column (an empty list each when there are none)."""
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
@@ -184,7 +183,9 @@ class PostgresNewDocument:
                 meta.lang,
                 [row["id"] for row in known],
                 keys,
-                *_columns([_fact_row(facts[i], identities[i]) for i in fresh], len(_FACT_COLUMNS)),
+                *_columns(
+                    [fact_values(facts[i], identities[i]) for i in fresh], len(_FACT_COLUMNS)
+                ),
                 *_columns(_wholes(facts, ids, fresh), 2),
                 [document_vector(row) for row in index],
                 [count["word"] for count in counts],
@@ -229,26 +230,3 @@ def _index_fields(position: int, fact: ExtractedFact) -> dict[str, Any]:
         "metric": fact.metric,
         "quote": fact.quote,
     }
-
-
-def _fact_row(fact: ExtractedFact, key: str) -> tuple[Any, ...]:
-    """A fact's values in the order of `_FACT_COLUMNS`."""
-    return (
-        fact.topic.value,
-        fact.subject,
-        fact.entity_key,
-        fact.metric,
-        _decimal(fact.value),
-        fact.unit,
-        fact.period.key() if fact.period else None,
-        fact.status.value,
-        fact.qualifier.value if fact.qualifier else None,
-        fact.quote,
-        fact.start,
-        fact.end,
-        fact.object,
-        fact.per,
-        _decimal(fact.value_max),
-        fact.lang,
-        key,
-    )

@@ -32,10 +32,14 @@ from bot.storage.fulltext import (
     index_rows,
     word_counts,
 )
-from bot.storage.models import DecimalText
-from bot.storage.writes import fact_identity, further_sources, match_known, part_links
+from bot.storage.writes import (
+    fact_identity,
+    fact_values,
+    further_sources,
+    match_known,
+    part_links,
+)
 
-_DECIMAL = DecimalText()
 _DOCUMENT_COLUMNS = (
     "file_name", "sha256", "outlet", "url", "published", "published_to",
     "date_precision", "title", "lang",
@@ -75,10 +79,6 @@ async def sqlite_states_of(
         file_names,
     )
     return [(str(name), int(id), str(sha256)) for name, id, sha256 in rows]
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return _DECIMAL.process_bind_param(value, None)
 
 
 class SqliteNewDocument:
@@ -122,7 +122,7 @@ class SqliteNewDocument:
         identities = [fact_identity(fact) for fact in facts]
         ids = await self._known(driver, facts, identities)
         fresh = [index for index, found in enumerate(ids) if found is None]
-        rows = [self._row(document_id, facts[i], identities[i]) for i in fresh]
+        rows = [(document_id, *fact_values(facts[i], identities[i])) for i in fresh]
         new_ids: list[int] = []
         for start in range(0, len(rows), _FACTS_PER_STATEMENT):
             chunk = rows[start : start + _FACTS_PER_STATEMENT]
@@ -166,29 +166,6 @@ class SqliteNewDocument:
                 (fact_id, key, Decimal(value), None if value_max is None else Decimal(value_max))
                 for fact_id, key, value, value_max in rows
             ),
-        )
-
-    @staticmethod
-    def _row(document_id: int, fact: ExtractedFact, key: str) -> tuple[Any, ...]:
-        return (
-            document_id,
-            fact.topic.value,
-            fact.subject,
-            fact.entity_key,
-            fact.metric,
-            _decimal(fact.value),
-            fact.unit,
-            fact.period.key() if fact.period else None,
-            fact.status.value,
-            fact.qualifier.value if fact.qualifier else None,
-            fact.quote,
-            fact.start,
-            fact.end,
-            fact.object,
-            fact.per,
-            _decimal(fact.value_max),
-            fact.lang,
-            key,
         )
 
     async def _index(self, driver: Any, facts: Sequence[ExtractedFact], ids: list[int]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import ExtractedFact
 from bot.storage.identity import identity, same_value
-from bot.storage.models import DocumentRecord, FactRecord, FactSourceRecord
+from bot.storage.models import DecimalText, DocumentRecord, FactRecord, FactSourceRecord
 from bot.storage.searches import fact_search
 
 # The tables themselves: bulk statements skip the ORM's per-object work.
@@ -170,3 +170,36 @@ class FactWriter:
             "lang": fact.lang,
             "identity": key,
         }
+
+
+_DECIMAL = DecimalText()
+
+
+def stored_decimal(value: Decimal | None) -> str | None:
+    """A decimal as `DecimalText` stores it."""
+    return _DECIMAL.process_bind_param(value, None)
+
+
+def fact_values(fact: ExtractedFact, identity: str) -> tuple[Any, ...]:
+    """A new fact's column values as the writers that skip the ORM insert them: topic,
+    subject, entity_key, metric, value, unit, period, status, qualifier, quote, start,
+    end, object, per, value_max, lang, identity."""
+    return (
+        fact.topic.value,
+        fact.subject,
+        fact.entity_key,
+        fact.metric,
+        stored_decimal(fact.value),
+        fact.unit,
+        fact.period.key() if fact.period else None,
+        fact.status.value,
+        fact.qualifier.value if fact.qualifier else None,
+        fact.quote,
+        fact.start,
+        fact.end,
+        fact.object,
+        fact.per,
+        stored_decimal(fact.value_max),
+        fact.lang,
+        identity,
+    )
