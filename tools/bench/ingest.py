@@ -1,9 +1,8 @@
 """Ingest throughput: seed-size documents a second through the pipeline alone, in this
 process, and through the whole ingest into the store (SQLite, and PostgreSQL when a server
-is named) as `python -m bot ingest` runs it over a folder: this process reads the files
-and writes, and from a run's second document on the analysis goes to one worker process,
-so on a machine with a second core free the ratio can reach 1 (both processes and the
-database server share what cores the machine has)."""
+is named) as `python -m bot ingest` runs it over a folder: this process reads the files,
+analyses them in a thread a few documents ahead of the writer, and writes (the database
+server, for PostgreSQL, shares what cores the machine has)."""
 
 from __future__ import annotations
 
@@ -79,7 +78,7 @@ async def _stored_rate(
 ) -> float:
     """Documents a second through the whole ingest into `url`, as `python -m bot ingest`
     runs it over a folder: one connection, each document in its own transaction, the
-    analysis in a worker process (`bot.storage.ingest.ingest_documents`)."""
+    analysis in a thread ahead of the writer (`bot.storage.ingest.ingest_documents`)."""
     await migrate(url)
     engine = create_engine(url)
     try:
