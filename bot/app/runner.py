@@ -40,10 +40,15 @@ async def start_up(
     )
 
 
-async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | None = None) -> int:
+async def run_bot(
+    settings: Settings,
+    *,
+    migration: subprocess.Popen[bytes] | None = None,
+    schema_current: bool = False,
+) -> int:
     """Runs until stopped. `migration` is a `python -m bot migrate` already started on the
-    store (`python -m bot run` starts one before its imports); without it the schema is
-    brought up to date here."""
+    store (`python -m bot run` starts one before its imports, unless it found the schema
+    current: `schema_current`); without either the schema is brought up to date here."""
     if settings.bot_token is None:
         print(
             "BOT_TOKEN is not set: put it in .env or the environment (see .env.example), "
@@ -55,11 +60,14 @@ async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | No
             "WEBHOOK_URL is set without WEBHOOK_SECRET: webhook mode needs both (see .env.example)."
         )
         return 1
-    if migration is None:
+    if migration is not None:
+        if await asyncio.to_thread(migration.wait) != 0:
+            print(
+                "The store's schema could not be brought up to date: see `python -m bot migrate`."
+            )
+            return 1
+    elif not schema_current:
         await migrate(settings.database_url)
-    elif await asyncio.to_thread(migration.wait) != 0:
-        print("The store's schema could not be brought up to date: see `python -m bot migrate`.")
-        return 1
     engine = create_engine(settings.database_url)
     token = settings.bot_token.get_secret_value()
     # One Redis client for the process: FSM, language cache and send limiter share it.
