@@ -40,6 +40,25 @@ async def start_up(
     )
 
 
+# Seconds from start-up to the work that can wait (see `start_background_work`).
+BACKGROUND_DELAY = 5.0
+
+
+async def start_background_work(settings: Settings, delay: float = BACKGROUND_DELAY) -> None:
+    """What the bot starts `delay` seconds after it begins to take updates, not before: the
+    workers' fork server (ahead of the first upload; its imports are a second or two of CPU,
+    in a process of its own), then the feeds' schedule (its first pass at once, in a worker).
+    Both would compete with the first answers for the CPU. Runs until cancelled."""
+    await asyncio.sleep(delay)
+    try:
+        await asyncio.to_thread(warm_up)
+    except Exception:  # the first job starts the fork server anyway
+        log.exception("the workers' fork server could not be started ahead of need")
+    fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
+    if fetching is not None:
+        await fetching  # cancelling this task cancels the schedule too
+
+
 async def run_bot(
     settings: Settings,
     *,
@@ -87,12 +106,10 @@ async def run_bot(
         digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
     digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
-    fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
+    background: asyncio.Task[None] | None = None
     try:
         await start_up(bot, dispatcher["i18n"])
-        # The workers' fork server starts now, ahead of the first upload, in a process
-        # of its own (its imports cost this one nothing).
-        await asyncio.to_thread(warm_up)
+        background = asyncio.create_task(start_background_work(settings), name="background")
         if settings.webhook_url:
             from bot.app.webhook import serve_webhook
 
@@ -100,14 +117,14 @@ async def run_bot(
         else:
             await dispatcher.start_polling(bot)
     finally:
+        if background is not None:
+            background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await background
         # The fan-out finishes the messages in flight and hands back the rest.
         digests.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await digests
-        if fetching is not None:
-            fetching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await fetching
         await bot.session.close()
         await digest_bot.session.close()
         if redis is not None:

@@ -1,9 +1,11 @@
-"""What `python -m bot run` does before its first answer: no migration process for a store
-already current."""
+"""What `python -m bot run` does before its first answer, and what it leaves for later: no
+migration process for a store already current, the fork server and the feeds only once
+the bot takes updates."""
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -117,3 +119,61 @@ def test_the_migration_process_gets_the_url_from_the_environment(tmp_path: Path)
     assert process.wait(timeout=120) == 0
     assert isinstance(process, subprocess.Popen)
     assert schema_is_current(url)
+
+
+async def test_background_work_waits_then_warms_the_fork_server(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    warmed: list[float] = []
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(runner, "warm_up", lambda: warmed.append(loop.time()))
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'facts.db'}",
+        fetch_interval_min=0,
+    )
+    began = loop.time()
+    await runner.start_background_work(settings, delay=0.2)
+    assert len(warmed) == 1 and warmed[0] - began >= 0.2
+
+    # Stopped before its time, it starts nothing.
+    warmed.clear()
+    task = asyncio.create_task(runner.start_background_work(settings, delay=30))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert warmed == []
+
+
+async def test_a_failed_warm_up_is_logged_not_raised(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    def broken() -> None:
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(runner, "warm_up", broken)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'facts.db'}",
+        fetch_interval_min=0,
+    )
+    await runner.start_background_work(settings, delay=0)
+    assert "fork server could not be started" in caplog.text
+
+
+async def test_a_wait_given_up_while_the_worker_starts_leaves_no_worker_behind() -> None:
+    from bot.features.workers import ready, run_in_worker
+
+    # Given up before the pool is even up: the pool is stopped once it is.
+    task = asyncio.create_task(run_in_worker(ready))
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(600):
+        if not multiprocessing.active_children():
+            break
+        await asyncio.sleep(0.1)
+    assert multiprocessing.active_children() == []
+    assert await run_in_worker(ready) == "bot.storage.ingest"
