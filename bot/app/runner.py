@@ -17,7 +17,6 @@ from bot.app.fsm import HoldUpdates
 from bot.app.reachability import FIRST_WAIT, when_reachable
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
-from bot.features.feeds.schedule import start_fetching
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
 from bot.features.workers import warm_up
@@ -54,6 +53,8 @@ async def start_background_work(settings: Settings, delay: float = BACKGROUND_DE
         await asyncio.to_thread(warm_up)
     except Exception:  # the first job starts the fork server anyway
         log.exception("the workers' fork server could not be started ahead of need")
+    from bot.features.feeds.schedule import start_fetching
+
     fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
     if fetching is not None:
         await fetching  # cancelling this task cancels the schedule too

@@ -27,6 +27,7 @@ T = TypeVar("T")
 # it is handed, and a module outside would cost every worker its import.
 PRELOAD = [
     "bot.features.uploads",
+    "bot.storage.ingest",
     "bot.features.feeds.schedule",
     "bot.features.feeds.collect",
     "trafilatura",
