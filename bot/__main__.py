@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_digest(settings, url, now=args.now))
     if command == "run":
+        from bot.app.memory import limit_malloc_arenas
+
+        limit_malloc_arenas()  # before any thread starts
         # The schema is brought up to date by a process of its own, started before the
         # bot's imports (seconds, mostly aiogram's) so that the two overlap, and so that
         # the bot's process never loads Alembic; not started at all when the store is
