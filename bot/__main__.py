@@ -128,9 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_digest(settings, url, now=args.now))
     if command == "run":
+        import gc
+
         from bot.app.memory import limit_malloc_arenas
 
         limit_malloc_arenas()  # before any thread starts
+        # No collections while the process builds what it keeps for its whole life; they
+        # resume once it is up (`bot.app.memory.collect_after_start_up`).
+        gc.disable()
         # The schema is brought up to date by a process of its own, started before the
         # bot's imports (seconds, mostly aiogram's) so that the two overlap, and so that
         # the bot's process never loads Alembic; not started at all when the store is

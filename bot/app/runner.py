@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from bot.app.commands import set_bot_commands
 from bot.app.dispatcher import create_bot, create_dispatcher, create_redis
 from bot.app.fsm import HoldUpdates
+from bot.app.memory import collect_after_start_up
 from bot.app.reachability import FIRST_WAIT, when_reachable
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
@@ -110,6 +111,7 @@ async def run_bot(
     background: asyncio.Task[None] | None = None
     try:
         await start_up(bot, dispatcher["i18n"])
+        collect_after_start_up()
         background = asyncio.create_task(start_background_work(settings), name="background")
         if settings.webhook_url:
             from bot.app.webhook import serve_webhook
