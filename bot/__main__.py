@@ -128,17 +128,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return asyncio.run(run_digest(settings, url, now=args.now))
     if command == "run":
+        import gc
+
+        from bot.app.memory import limit_malloc_arenas
+
+        limit_malloc_arenas()  # before any thread starts
+        # No collections while the process builds what it keeps for its whole life; they
+        # resume once it is up (`bot.app.memory.collect_after_start_up`).
+        gc.disable()
         # The schema is brought up to date by a process of its own, started before the
         # bot's imports (seconds, mostly aiogram's) so that the two overlap, and so that
-        # the bot's process never loads Alembic.
+        # the bot's process never loads Alembic; not started at all when the store is
+        # known to be current already (it would only compete for the CPU).
         # (Not when run_bot will refuse the settings and stop at once.)
+        from bot.app.schema import schema_is_current
+
         runnable = settings.bot_token is not None and (
             not settings.webhook_url or settings.webhook_secret is not None
         )
-        migration = start_migration(url) if runnable else None
+        current = runnable and schema_is_current(url)
+        migration = start_migration(url) if runnable and not current else None
         from bot.app.runner import run_bot
 
-        return asyncio.run(run_bot(settings, migration=migration))
+        return asyncio.run(run_bot(settings, migration=migration, schema_current=current))
     return 2
 
 

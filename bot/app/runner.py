@@ -14,10 +14,10 @@ from aiogram.utils.i18n import I18n
 from bot.app.commands import set_bot_commands
 from bot.app.dispatcher import create_bot, create_dispatcher, create_redis
 from bot.app.fsm import HoldUpdates
+from bot.app.memory import collect_after_start_up
 from bot.app.reachability import FIRST_WAIT, when_reachable
 from bot.domain.settings import Settings
 from bot.features.digests.scheduler import create_fanout, run_scheduler, send_limits
-from bot.features.feeds.schedule import start_fetching
 from bot.features.sending.answers import OverallSendLimit
 from bot.features.sending.shared import create_limiter
 from bot.features.workers import warm_up
@@ -40,10 +40,36 @@ async def start_up(
     )
 
 
-async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | None = None) -> int:
+# Seconds from start-up to the work that can wait (see `start_background_work`).
+BACKGROUND_DELAY = 5.0
+
+
+async def start_background_work(settings: Settings, delay: float = BACKGROUND_DELAY) -> None:
+    """What the bot starts `delay` seconds after it begins to take updates, not before: the
+    workers' fork server (ahead of the first upload; its imports are a second or two of CPU,
+    in a process of its own), then the feeds' schedule (its first pass at once, in a worker).
+    Both would compete with the first answers for the CPU. Runs until cancelled."""
+    await asyncio.sleep(delay)
+    try:
+        await asyncio.to_thread(warm_up)
+    except Exception:  # the first job starts the fork server anyway
+        log.exception("the workers' fork server could not be started ahead of need")
+    from bot.features.feeds.schedule import start_fetching
+
+    fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
+    if fetching is not None:
+        await fetching  # cancelling this task cancels the schedule too
+
+
+async def run_bot(
+    settings: Settings,
+    *,
+    migration: subprocess.Popen[bytes] | None = None,
+    schema_current: bool = False,
+) -> int:
     """Runs until stopped. `migration` is a `python -m bot migrate` already started on the
-    store (`python -m bot run` starts one before its imports); without it the schema is
-    brought up to date here."""
+    store (`python -m bot run` starts one before its imports, unless it found the schema
+    current: `schema_current`); without either the schema is brought up to date here."""
     if settings.bot_token is None:
         print(
             "BOT_TOKEN is not set: put it in .env or the environment (see .env.example), "
@@ -55,11 +81,14 @@ async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | No
             "WEBHOOK_URL is set without WEBHOOK_SECRET: webhook mode needs both (see .env.example)."
         )
         return 1
-    if migration is None:
+    if migration is not None:
+        if await asyncio.to_thread(migration.wait) != 0:
+            print(
+                "The store's schema could not be brought up to date: see `python -m bot migrate`."
+            )
+            return 1
+    elif not schema_current:
         await migrate(settings.database_url)
-    elif await asyncio.to_thread(migration.wait) != 0:
-        print("The store's schema could not be brought up to date: see `python -m bot migrate`.")
-        return 1
     engine = create_engine(settings.database_url)
     token = settings.bot_token.get_secret_value()
     # One Redis client for the process: FSM, language cache and send limiter share it.
@@ -79,12 +108,11 @@ async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | No
         digest_bot, session_factory, settings, dispatcher["i18n"], limiter=limiter
     )
     digests = asyncio.create_task(run_scheduler(fanout), name="digest-scheduler")
-    fetching = start_fetching(settings)  # None when FETCH_INTERVAL_MIN is 0
+    background: asyncio.Task[None] | None = None
     try:
         await start_up(bot, dispatcher["i18n"])
-        # The workers' fork server starts now, ahead of the first upload, in a process
-        # of its own (its imports cost this one nothing).
-        await asyncio.to_thread(warm_up)
+        collect_after_start_up()
+        background = asyncio.create_task(start_background_work(settings), name="background")
         if settings.webhook_url:
             from bot.app.webhook import serve_webhook
 
@@ -92,14 +120,14 @@ async def run_bot(settings: Settings, *, migration: subprocess.Popen[bytes] | No
         else:
             await dispatcher.start_polling(bot)
     finally:
+        if background is not None:
+            background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await background
         # The fan-out finishes the messages in flight and hands back the rest.
         digests.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await digests
-        if fetching is not None:
-            fetching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await fetching
         await bot.session.close()
         await digest_bot.session.close()
         if redis is not None:

@@ -13,11 +13,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.features.workers import run_in_worker
-from bot.storage.ingest import IngestReport, ingest_bytes
+
+if TYPE_CHECKING:
+    # The ingest and the pipeline behind it load in the worker (`workers.PRELOAD`), not in
+    # the bot's process, which only hands the document over.
+    from bot.storage.ingest import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +71,8 @@ async def ingest_upload(
     """Ingests one uploaded document off the event loop; raises TooSlow past the limit."""
     url = store_url(session_factory)
     if url is None:
+        from bot.storage.ingest import ingest_bytes
+
         return await ingest_bytes(session_factory, name, data)
     try:
         async with asyncio.timeout(limits.seconds):
@@ -81,6 +88,7 @@ def _ingest_in_worker(url: str, name: str, data: bytes) -> IngestReport:
 
 async def _ingest(url: str, name: str, data: bytes) -> IngestReport:
     from bot.storage.engine import create_engine, create_session_factory
+    from bot.storage.ingest import ingest_bytes
 
     engine = create_engine(url)
     try:

@@ -16,6 +16,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.pool
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ T = TypeVar("T")
 # it is handed, and a module outside would cost every worker its import.
 PRELOAD = [
     "bot.features.uploads",
+    "bot.storage.ingest",
     "bot.features.feeds.schedule",
     "bot.features.feeds.collect",
     "trafilatura",
@@ -68,7 +70,14 @@ async def run_in_worker(function: Callable[..., T], *args: Any) -> T:
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, None, error)
 
-    pool = context().Pool(1)
+    # Started off the event loop: a fork server still importing `PRELOAD` answers only
+    # once it is done, and the loop has updates to answer meanwhile.
+    starting = loop.run_in_executor(None, context().Pool, 1)
+    try:
+        pool = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        starting.add_done_callback(_stop_once_started)
+        raise
     try:
         pool.apply_async(function, args, callback=done, error_callback=failed)
         return await outcome
@@ -81,6 +90,12 @@ def ready() -> str:
     from bot.storage import ingest
 
     return ingest.__name__
+
+
+def _stop_once_started(starting: asyncio.Future[multiprocessing.pool.Pool]) -> None:
+    """Stops a pool whose start was waited for in vain (the wait was cancelled)."""
+    if not starting.cancelled() and starting.exception() is None:
+        threading.Thread(target=_stop, args=(starting.result(),), daemon=True).start()
 
 
 def _stop(pool: multiprocessing.pool.Pool) -> None:

@@ -29,6 +29,12 @@ def lemma_overrides() -> dict[str, str]:
     return found
 
 
+# Words whose analyses are kept, in each cache below: one document has a couple of
+# thousand distinct words and a bot's queries repeat theirs, while every word kept costs
+# a few kilobytes across the caches (its analyses, lemmas and stems). Unbounded, a bot
+# running for months would keep every word anyone ever searched for.
+WORD_CACHE = 20_000
+
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -45,7 +51,7 @@ def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def lemma(word: str) -> str:
     """The dictionary form of one word, lower case, ё folded."""
     folded = fold(word)
@@ -58,7 +64,7 @@ def lemma(word: str) -> str:
     return fold(analyses[0].normal_form) if analyses else folded
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def parses(word: str) -> tuple[tuple[str, str | None, frozenset[str]], ...]:
     """Every analysis of a word: (lemma, part of speech, grammemes)."""
     folded = fold(word)
@@ -100,7 +106,7 @@ def nominative(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def lemmas_of(word: str) -> frozenset[str]:
     """Every lemma a word may have (a noun and an adjective can share a form). A
     word the Russian dictionary does not know, or one with Kazakh letters, may also

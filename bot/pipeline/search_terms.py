@@ -38,7 +38,7 @@ from typing import TypeVar
 from bot.domain import Fact, Status, Topic
 from bot.pipeline import endings as kazakh_endings
 from bot.pipeline.gazetteer import Entity, Gazetteer, load_gazetteer
-from bot.pipeline.morph import fold, lemma, lemmas_of, tokens
+from bot.pipeline.morph import WORD_CACHE, fold, lemma, lemmas_of, tokens
 from bot.pipeline.vocabulary import entry, word_map, words
 
 # The fields of a fact's search document, strongest first.
@@ -196,7 +196,7 @@ def _analysed(text: str, *, kazakh: bool) -> list[str]:
     return terms
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _lemma(word: str) -> str:
     """A word's lemma when it is Russian (or looks it), else the word itself."""
     if not is_cyrillic(word):
