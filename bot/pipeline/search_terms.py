@@ -131,14 +131,14 @@ def is_cyrillic(word: str) -> bool:
     return _CYRILLIC.search(word) is not None
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE)
 def kazakh_stems(word: str) -> tuple[str, ...]:
     """A Kazakh word without its common endings, every way they can be read:
     "инвестициялар" → ("инвестиция",); "өндірісі" → ("өндіріс", "өндірі", "өндір")."""
     return _stems(fold(word), KAZAKH_SUFFIXES)
 
 
-@cache
+@lru_cache(maxsize=WORD_CACHE)
 def plain_kazakh_stems(word: str) -> tuple[str, ...]:
     """The stems of a Kazakh word typed without its letters ("жумыссыздык" for
     "жұмыссыздық"), its endings read in the same letters: as `kazakh_stems` would give

@@ -12,7 +12,17 @@ def test_the_word_caches_keep_at_most_word_cache_words() -> None:
         morph.lemma(word)
         morph.lemmas_of(word)
         search_terms._lemma(word)
-    for cached in (morph.lemma, morph.parses, morph.lemmas_of, search_terms._lemma):
+        search_terms.kazakh_stems(word)
+        search_terms.plain_kazakh_stems(word)
+    caches = (
+        morph.lemma,
+        morph.parses,
+        morph.lemmas_of,
+        search_terms._lemma,
+        search_terms.kazakh_stems,
+        search_terms.plain_kazakh_stems,
+    )
+    for cached in caches:
         info = cached.cache_info()
         assert info.maxsize == morph.WORD_CACHE
         assert info.currsize == morph.WORD_CACHE
