@@ -25,41 +25,32 @@ from tests.factories import Document, make_fact, make_meta, store_documents
 def documents() -> list[Document]:
     """A document with a whole and its part; one that states the whole again and adds a
     part of it and a figure of its own; one without figures."""
+    plant: dict[str, Any] = {
+        "topic": Topic.JOBS,
+        "subject": "Завод ферросплавов",
+        "entity_key": None,
+        "metric": "jobs",
+        "unit": "jobs",
+    }
     whole = make_fact(
-        topic=Topic.JOBS,
-        subject="Завод ферросплавов",
-        entity_key=None,
-        metric="jobs",
-        unit="jobs",
+        **plant,
         value=40,
         quote="На заводе ферросплавов создано 40 мест, в том числе 15 в цехе.",
     )
     part = make_fact(
-        topic=Topic.JOBS,
-        subject="Завод ферросплавов",
-        entity_key=None,
-        metric="jobs",
-        unit="jobs",
+        **plant,
         value=15,
         object="цех",
         part_of=0,
         quote=whole.quote,
     )
     again = make_fact(
-        topic=Topic.JOBS,
-        subject="Завод ферросплавов",
-        entity_key=None,
-        metric="jobs",
-        unit="jobs",
+        **plant,
         value=40,
         quote="Ферросплавный завод дал работу 40 людям.",
     )
     other_part = make_fact(
-        topic=Topic.JOBS,
-        subject="Завод ферросплавов",
-        entity_key=None,
-        metric="jobs",
-        unit="jobs",
+        **plant,
         value=5,
         object="склад",
         part_of=0,
