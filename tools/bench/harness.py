@@ -4,9 +4,10 @@ through a dispatcher."""
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -58,3 +59,23 @@ async def timed(dispatcher: Dispatcher, bot: Bot, update: Update) -> float:
     started = time.perf_counter()
     await dispatcher.feed_update(bot, update)
     return time.perf_counter() - started
+
+
+async def interleaved_medians(
+    bot: Bot,
+    dispatchers: Sequence[Dispatcher],
+    asks: Sequence[Callable[[], Update]],
+    warmup: int,
+    rounds: int,
+) -> list[float]:
+    """Each dispatcher's median time over every update `asks` make, in milliseconds,
+    after `warmup` untimed rounds. The sides take turns update by update, so drifts of
+    the machine touch every side alike."""
+    times: list[list[float]] = [[] for _ in dispatchers]
+    for round_ in range(warmup + rounds):
+        for ask in asks:
+            for dispatcher, taken in zip(dispatchers, times, strict=True):
+                took = await timed(dispatcher, bot, ask())
+                if round_ >= warmup:
+                    taken.append(took)
+    return [statistics.median(taken) * 1000 for taken in times]

@@ -18,14 +18,14 @@ answer's size; the target applies to the same answer. Both are printed.
 
 from __future__ import annotations
 
-import statistics
+from functools import partial
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InputTextMessageContent
 
 from tools.bench import Figure
-from tools.bench.harness import bot_on_emulator, timed
+from tools.bench.harness import bot_on_emulator, interleaved_medians, timed
 from tools.emulator import TelegramEmulator, User
 
 WARMUP = 5
@@ -101,19 +101,13 @@ async def run() -> list[Figure]:
                 ],
                 "next_offset": given.next_offset,
             }
-        sides: dict[str, tuple[Dispatcher, list[float]]] = {
-            "inline": (bot_dispatcher, []),
-            "bare": (bare_dispatcher(), []),
-            "same": (same_answer_dispatcher(answers), []),
-        }
-        # Interleaved, so drifts of the machine touch every side alike.
-        for round_ in range(WARMUP + ROUNDS):
-            for query, language in QUERIES:
-                for dispatcher, times in sides.values():
-                    took = await _answer(emulator, bot, dispatcher, users[language], query)
-                    if round_ >= WARMUP:
-                        times.append(took)
-    inline, bare, same = (statistics.median(times) * 1000 for _, times in sides.values())
+        inline, bare, same = await interleaved_medians(
+            bot,
+            [bot_dispatcher, bare_dispatcher(), same_answer_dispatcher(answers)],
+            [partial(emulator.inline_query, users[language], query) for query, language in QUERIES],
+            WARMUP,
+            ROUNDS,
+        )
     return [
         Figure("inline_answer_median", inline, "ms", "for information"),
         Figure("one_article_inline_answer_median", bare, "ms", "for information"),

@@ -17,14 +17,11 @@ applies to that one; both are printed.
 
 from __future__ import annotations
 
-import statistics
-
-from aiogram import Bot, Dispatcher, Router
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram import Dispatcher, Router
+from aiogram.types import InlineKeyboardMarkup, Message, Update
 
 from tools.bench import Figure
-from tools.bench.harness import bot_on_emulator, timed
-from tools.emulator import TelegramEmulator, User
+from tools.bench.harness import bot_on_emulator, interleaved_medians, timed
 
 WARMUP = 20
 ROUNDS = 200
@@ -54,36 +51,25 @@ def fixed_answer_dispatcher(text: str, markup: InlineKeyboardMarkup | None) -> D
     return dispatcher
 
 
-async def _answer(
-    emulator: TelegramEmulator, bot: Bot, dispatcher: Dispatcher, user: User, text: str
-) -> float:
-    update = emulator.send_message(user, text)
-    assert update is not None
-    return await timed(dispatcher, bot, update)
-
-
 async def run() -> list[Figure]:
     echo = echo_dispatcher()
     async with bot_on_emulator() as (emulator, bot, bot_dispatcher):
         user = emulator.create_user("Bench", language_code="ru")
-        await _answer(emulator, bot, bot_dispatcher, user, "/zones")
+
+        def zones_command() -> Update:
+            update = emulator.send_message(user, "/zones")
+            assert update is not None
+            return update
+
+        await timed(bot_dispatcher, bot, zones_command())
         reply = emulator.last_sent(user)
         assert reply.content.startswith("🏭"), reply.content[:80]
         same = fixed_answer_dispatcher(
             reply.html or "", InlineKeyboardMarkup.model_validate(reply.reply_markup)
         )
-        sides: dict[str, tuple[Dispatcher, list[float]]] = {
-            "zones": (bot_dispatcher, []),
-            "echo": (echo, []),
-            "same": (same, []),
-        }
-        # Interleaved, so drifts of the machine touch every side alike.
-        for round_ in range(WARMUP + ROUNDS):
-            for dispatcher, times in sides.values():
-                took = await _answer(emulator, bot, dispatcher, user, "/zones")
-                if round_ >= WARMUP:
-                    times.append(took)
-    zones, echo_, same_ = (statistics.median(times) * 1000 for _, times in sides.values())
+        zones, echo_, same_ = await interleaved_medians(
+            bot, [bot_dispatcher, echo, same], [zones_command], WARMUP, ROUNDS
+        )
     return [
         Figure("zones_answer_median", zones, "ms", "for information"),
         Figure("echo_answer_median", echo_, "ms", "for information"),
