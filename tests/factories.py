@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain import (
@@ -22,6 +23,7 @@ from bot.domain import (
     Status,
     Topic,
 )
+from bot.storage.fulltext import FTS_TABLE
 from bot.storage.repositories import DocumentRepository
 
 REGION = "Карагандинская область"
@@ -255,6 +257,20 @@ def sample_documents() -> list[Document]:
             ],
         ),
     ]
+
+
+async def keep_every_segment(session_factory: async_sessionmaker[AsyncSession]) -> bool:
+    """Turns FTS5's own merging of the index's segments off, so that every transaction
+    that writes the index leaves a segment, as many stay in a store of a million facts;
+    False on a store whose index has no segments (PostgreSQL)."""
+    async with session_factory() as session:
+        if session.get_bind().dialect.name != "sqlite":
+            return False
+        await session.execute(
+            text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', 0)")
+        )
+        await session.commit()
+    return True
 
 
 async def store_documents(

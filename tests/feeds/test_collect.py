@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.features.feeds import collect as collect_module
@@ -16,10 +16,10 @@ from bot.features.feeds.collect import Collector, FeedReport, PageOutcome
 from bot.features.feeds.feedlist import FeedConfig
 from bot.features.feeds.store import FeedStore
 from bot.features.feeds.urls import canonical_url
-from bot.storage.fulltext import FTS_TABLE
 from bot.storage.models import DocumentRecord
 from bot.storage.repositories import FactRepository
 from bot.storage.searches import fact_search
+from tests.factories import keep_every_segment
 from tests.feeds.site import CHROME_FIGURES, Site
 
 
@@ -173,14 +173,8 @@ async def test_a_page_that_breaks_the_extractor_fails_alone(
 async def test_a_pass_leaves_the_search_index_in_one_segment(
     session_factory: async_sessionmaker[AsyncSession], policy: FetchPolicy, base_url: str
 ) -> None:
-    async with session_factory() as session:
-        if session.get_bind().dialect.name != "sqlite":
-            pytest.skip("segments are FTS5's")
-        # Off, FTS5 merges nothing by itself: each article stored leaves a segment.
-        await session.execute(
-            text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', 0)")
-        )
-        await session.commit()
+    if not await keep_every_segment(session_factory):
+        pytest.skip("segments are FTS5's")
     [report] = await collect(session_factory, policy, FeedConfig(f"{base_url}/rss.xml", "Новости"))
     assert report.ingested > 2
     async with session_factory() as session:

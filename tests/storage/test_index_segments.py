@@ -4,14 +4,12 @@ answering as before. On PostgreSQL the call does nothing."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage.fulltext import FTS_TABLE
 from bot.storage.ingest import Outcome, ingest_paths
 from bot.storage.repositories import DocumentRepository
 from bot.storage.searches import fact_search
-from tests.factories import make_fact, make_meta
+from tests.factories import keep_every_segment, make_fact, make_meta
 
 QUERIES = [("Шахтер", "ru"), ("инвестиции 2028", "ru"), ("Шахтер-3", "kk"), ("модернизация", "ru")]
 
@@ -26,15 +24,8 @@ async def _answers(session: AsyncSession) -> list[list[int]]:
 
 
 async def _store_one_at_a_time(factory: async_sessionmaker[AsyncSession], count: int) -> None:
-    """`count` documents, each in a transaction of its own. FTS5 would merge a store this
-    small as it goes; with its automatic merging off, every transaction's segment stays,
-    as many do in a store of a million facts."""
-    async with factory() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            await session.execute(
-                text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', 0)")
-            )
-            await session.commit()
+    """`count` documents, each in a transaction of its own, each leaving a segment."""
+    await keep_every_segment(factory)
     for number in range(count):
         async with factory() as session:
             quote = f"Инвестиции ТОО «Шахтер-{number}» в модернизацию составят 5 млрд тенге."
@@ -82,14 +73,9 @@ async def test_bounded_steps_go_on_until_one_segment_is_left(
 async def test_a_folder_ingest_leaves_the_index_in_one_segment(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with session_factory() as session:
-        if session.get_bind().dialect.name != "sqlite":
-            return
-        await session.execute(
-            text(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', 0)")
-        )
-        await session.commit()
+    if not await keep_every_segment(session_factory):
+        return
     reports = await ingest_paths(session_factory)
     assert sum(report.outcome is Outcome.ADDED for report in reports) >= 3
     async with session_factory() as session:
-        assert await fact_search(session).segments() == 1
+        assert await _segments(session) == 1
