@@ -47,13 +47,16 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         # drop every connection it holds, and the next update connects afresh.
         kwargs.setdefault("pool_recycle", 300)
         # Every statement of the bot reads a few rows and stops (a page newest first): a
-        # parallel plan would start workers for branches the page never needs.
+        # parallel plan would start workers for branches the page never needs, and
+        # compiling one (JIT, for plans whose unneeded branches look costly) takes longer
+        # than running it.
         kwargs.setdefault(
             "connect_args",
             {
                 "server_settings": {
                     "application_name": "karaganda-facts-bot",
                     "max_parallel_workers_per_gather": "0",
+                    "jit": "off",
                 }
             },
         )
