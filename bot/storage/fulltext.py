@@ -547,7 +547,8 @@ class FactSearch:
                 params["tier2"] = self.nothing
             wanted = offset + limit
             first = window_start(newest, min(size for _group, size in known), wanted)
-            params.update(self._window(first), wanted=wanted)
+            statement, window = self._window(filters, first, newest, known, params)
+            params.update(window, wanted=wanted)
         return await read_facts(self._session, statement, {**params, **page_params})
 
     async def _relaxed(
@@ -571,9 +572,19 @@ class FactSearch:
                 return facts
         return []
 
-    def _window(self, first: int) -> dict[str, Any]:
-        """The parameters that bound the first tiers to the ids from `first` on."""
-        return {"floor": first - 1}
+    def _window(
+        self,
+        filters: Filters,
+        first: int,
+        newest: int,
+        known: Sequence[tuple[Sequence[Term], int]],
+        tiers: Mapping[str, str],
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """The statement of a query whose words are all broad, and the parameters that
+        bound its first tiers to the ids from `first` on (`newest` is the newest fact's
+        id, `known` the groups of words with how many facts each is in, `tiers` each
+        tier's match)."""
+        return self._statements(filters)[1], {"floor": first - 1}
 
     def _tier_params(
         self, narrow: str | None, alternatives: Sequence[Sequence[Sequence[Term]]] = ()

@@ -37,7 +37,7 @@ from bot.storage.fulltext import (
     index_rows,
     word_counts,
 )
-from bot.storage.fulltext_postgres import document_vector
+from bot.storage.fulltext_postgres import BLOCK, document_vector, marks
 from bot.storage.writes import (
     fact_identity,
     fact_values,
@@ -65,12 +65,19 @@ def _names(columns: Sequence[tuple[str, str]], prefix: str = "") -> str:
     return ", ".join(f'{prefix}"{name}"' for name, _ in columns)
 
 
+def _element(name: str) -> str:
+    """The fact column `name` of the new fact at `ordinal`, from its array."""
+    at = _FACTS_AT + [column for column, _ in _FACT_COLUMNS].index(name)
+    return f"(${at}::text[])[ordinal]"
+
+
 _FIRST = 10  # the parameters before are the document's (see `NEW_DOCUMENT`)
 _FACTS_AT = _FIRST + 2
 _PARTS_AT = _FACTS_AT + len(_FACT_COLUMNS)
 _VECTORS_AT = _PARTS_AT + 2
 _WORDS_AT = _VECTORS_AT + 1
 _SOURCES_AT = _WORDS_AT + 2
+_BLOCK_AT = _SOURCES_AT + len(_SOURCE_COLUMNS)
 
 # One statement, so one transaction of its own (or a part of the caller's, if it has
 # begun one). It writes only if the facts stored under the figures' identities are still
@@ -101,9 +108,13 @@ WITH unchanged AS (
     ORDER BY f.ordinal
 ), indexed AS (
     INSERT INTO {FTS_TABLE} (id, document)
-    SELECT new_ids.id, CAST(v.document AS tsvector)
+    SELECT new_ids.id, CAST(v.document AS tsvector) || {marks("m", f"${_BLOCK_AT}::int")}
     FROM new_ids JOIN unnest(${_VECTORS_AT}::text[]) WITH ORDINALITY AS v(document, ordinal)
         USING (ordinal)
+        CROSS JOIN LATERAL (
+            SELECT new_ids.id, {_element("topic")} AS topic, {_element("status")} AS status,
+                   {_element("period")} AS period
+        ) AS m
     ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
 ), counted AS (
     INSERT INTO {WORDS_TABLE} (word, facts)
@@ -194,6 +205,7 @@ class PostgresNewDocument:
                     [tuple(source[name] for name, _ in _SOURCE_COLUMNS) for source in sources],
                     len(_SOURCE_COLUMNS),
                 ),
+                BLOCK,
             )
         except asyncpg.UniqueViolationError as error:
             # As SQLAlchemy reports it, for callers that handle a file stored meanwhile.

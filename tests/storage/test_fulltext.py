@@ -511,7 +511,8 @@ async def recounted_words(session: AsyncSession) -> dict[str, int]:
         rows = await session.execute(
             text(
                 f"SELECT word, count(*) FROM {fulltext.FTS_TABLE}, "
-                "unnest(tsvector_to_array(document)) AS word GROUP BY word"
+                "unnest(tsvector_to_array(document)) AS word "
+                "WHERE word NOT LIKE '#%' GROUP BY word"  # words, not the facts' marks
             )
         )
     return {word: int(facts) for word, facts in rows}

@@ -116,24 +116,82 @@ async def answers(url: str, language: str = "ru") -> dict[str, list[int]]:
         await engine.dispose()
 
 
-@pytest.mark.parametrize("window, older_walk", [(None, None), (3, 4), (1, 0)])
+@pytest.mark.parametrize(
+    "window, dense, older_walk, block, near_blocks",
+    [
+        (None, None, None, None, None),
+        (3, 10**9, 4, None, None),
+        (1, 10**9, 0, None, None),
+        (3, 0, None, 2, 2),
+        (1, 0, None, 1, 1),
+        (5, 0, None, 3, 3),
+    ],
+)
 async def test_broad_queries_answer_alike_on_both_stores(
     both_stores: tuple[str, str],
     monkeypatch: pytest.MonkeyPatch,
     window: int | None,
+    dense: int | None,
     older_walk: int | None,
+    block: int | None,
+    near_blocks: int | None,
 ) -> None:
     """Every word broad (tiers, then recency): the same facts in the same order, also when
     the window of the newest facts is smaller than the store and older matches are looked
-    up, walking by key and then from the index."""
+    up: walking by key (`dense` large) and then from the index, or from the index a
+    block of ids at a time (`dense` 0) and then all the rest."""
     monkeypatch.setattr(fulltext, "EXACT_LIMIT", 1)
     if window is not None:
         monkeypatch.setattr(fulltext, "WINDOW_MIN", window)
         monkeypatch.setattr(fulltext, "WINDOW_MAX", window)
-    if older_walk is not None:
-        monkeypatch.setattr(fulltext_postgres, "OLDER_WALK", older_walk)
+    for name, value in (
+        ("DENSE", dense),
+        ("OLDER_WALK", older_walk),
+        ("BLOCK", block),
+        ("NEAR_BLOCKS", near_blocks),
+    ):
+        if value is not None:
+            monkeypatch.setattr(fulltext_postgres, name, value)
     sqlite, postgres = both_stores
+    if block is not None:  # the marks of the smaller blocks
+        await reindexed(postgres)
     assert await answers(postgres) == await answers(sqlite)
+
+
+async def reindexed(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            await fact_search(session).rebuild()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_fact_is_marked_with_its_block_topic_status_and_years(
+    postgres_stores: PostgresStores,
+) -> None:
+    url = postgres_stores.fresh("seeded")
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            marks = await connection.scalar(
+                text("SELECT tsvector_to_array(fact_marks(3, 'investments', 'plan', '2024–2026'))")
+            )
+            assert sorted(marks) == [
+                "#r3", "#splan", "#splan2024", "#splan2026", "#tinvestments",
+                "#tinvestments2024", "#tinvestments2026", "#y2024", "#y2026",
+            ]  # fmt: skip
+            unmarked = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM facts_fts JOIN facts USING (id) WHERE NOT "
+                    "document @@ CAST(format('%L & %L', '#r' || (id / 4096), '#t' || topic) "
+                    "AS tsquery)"
+                )
+            )
+            assert unmarked == 0
+    finally:
+        await engine.dispose()
+        postgres_stores.release(url)
 
 
 async def first_pages(url: str) -> dict[str, tuple[list[int], tuple[str, ...]]]:

@@ -2,7 +2,8 @@
 
 The documents and facts are read from the SQLite store the bench built, and the index
 rows from its FTS5 table (the same analysed fields) become the tsvectors
-`bot.storage.fulltext_postgres` writes; the words' counts are copied as they are.
+`bot.storage.fulltext_postgres` writes, with their facts' marks; the words' counts are
+copied as they are.
 Everything goes in with COPY into a migrated throwaway database, the secondary indexes
 (the GIN index among them) are built once at the end, and the tables analysed, so both
 stores answer the same queries over the same facts.
@@ -19,7 +20,7 @@ from typing import Any
 
 from bot.pipeline.search_terms import FIELDS
 from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE
-from bot.storage.fulltext_postgres import document_vector
+from bot.storage.fulltext_postgres import BLOCK, document_vector, marks
 from tools.databases import server_dsn
 
 CHUNK = 20_000  # rows per piece of the COPY stream
@@ -51,12 +52,18 @@ async def copy_store(sqlite_path: Path, url: str) -> None:
             await connection.execute(f'DROP INDEX "{index["indexname"]}"')
         await _copy(connection, "documents", DOCUMENT_COLUMNS, source, "documents")
         await _copy(connection, "facts", FACT_COLUMNS, source, "facts")
+        # The vectors go through a table of their own to get their facts' marks, as
+        # every write of a search row does.
+        await connection.execute("CREATE TEMPORARY TABLE vectors (id integer, document tsvector)")
         await connection.copy_to_table(
-            FTS_TABLE,
-            source=_csv(_vectors(source)),
-            columns=["id", "document"],
-            format="csv",
+            "vectors", source=_csv(_vectors(source)), columns=["id", "document"], format="csv"
         )
+        await connection.execute(
+            f"INSERT INTO {FTS_TABLE} (id, document) "
+            f"SELECT f.id, v.document || {marks('f', str(BLOCK))} "
+            "FROM vectors AS v JOIN facts AS f ON f.id = v.id ORDER BY f.id"
+        )
+        await connection.execute("DROP TABLE vectors")
         await _copy(connection, WORDS_TABLE, ("word", "facts"), source, WORDS_TABLE, "word")
         for index in indexes:
             await connection.execute(index["indexdef"])
