@@ -130,9 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "run":
         import gc
 
-        from bot.app.memory import limit_malloc_arenas
+        from bot.app.memory import fix_mmap_threshold, limit_malloc_arenas
 
         limit_malloc_arenas()  # before any thread starts
+        fix_mmap_threshold()
         # No collections while the process builds what it keeps for its whole life; they
         # resume once it is up (`bot.app.memory.collect_after_start_up`).
         gc.disable()

@@ -8,6 +8,13 @@ in one arena is never reused by another: a process with a dozen such threads kee
 several megabytes of free memory resident. Two arenas are plenty for a process whose
 Python code runs on one thread at a time (the same setting as `MALLOC_ARENA_MAX=2`).
 
+glibc also moves its threshold for serving a large block from a mapping of its own: once
+such a block is freed, blocks up to its size come from the heap instead. One large buffer
+freed (the morphology's dictionaries are read from their files through buffers of several
+megabytes) and every later block up to that size lands in the heap, where freeing it
+returns nothing to the system. A fixed threshold keeps large blocks mapped, and freeing
+one gives its memory back (the same as `MALLOC_MMAP_THRESHOLD_=131072`).
+
 Elsewhere (musl, macOS) these are no-ops.
 """
 
@@ -21,7 +28,9 @@ import logging
 log = logging.getLogger(__name__)
 
 M_ARENA_MAX = -8  # glibc's <malloc.h>
+M_MMAP_THRESHOLD = -3
 ARENAS = 2
+MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept from moving
 
 
 def _glibc() -> ctypes.CDLL | None:
@@ -46,6 +55,18 @@ def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     taken = bool(libc.mallopt(M_ARENA_MAX, arenas))
     if not taken:
         log.warning("malloc did not take M_ARENA_MAX=%d", arenas)
+    return taken
+
+
+def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
+    """Blocks of `threshold` bytes and more always get a mapping of their own, returned to
+    the system when freed. True when the allocator took the setting."""
+    libc = _glibc()
+    if libc is None:
+        return False
+    taken = bool(libc.mallopt(M_MMAP_THRESHOLD, threshold))
+    if not taken:
+        log.warning("malloc did not take M_MMAP_THRESHOLD=%d", threshold)
     return taken
 
 

@@ -2,14 +2,19 @@
 Kazakh stems (`endings.py`) for the words the Russian dictionary does not know.
 
 The analyser loads its dictionaries on first use (about a second), so a process
-that never lemmatises never pays for it.
+that never lemmatises never pays for it. Its largest ones (the word and suffix graphs,
+the tag probabilities) are mapped from their files rather than copied into the heap
+(`map_dictionaries`).
 """
 
 from __future__ import annotations
 
+import mmap
 import re
+import struct
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.pipeline.endings import stems
 from bot.pipeline.language import kazakh_letters
@@ -48,7 +53,62 @@ def fold(text: str) -> str:
 def analyzer() -> pymorphy3.MorphAnalyzer:
     import pymorphy3
 
-    return pymorphy3.MorphAnalyzer()
+    found = pymorphy3.MorphAnalyzer()
+    map_dictionaries(found)
+    return found
+
+
+def map_dictionaries(morph: pymorphy3.MorphAnalyzer) -> None:
+    """The analyser's DAWGs (about 14 MB: the words, the prediction suffixes and P(t|w))
+    answered from their files mapped into memory instead of from the arrays pymorphy3
+    read them into.
+
+    DAWG-Python keeps a graph as an `array("I")` of units, and a completion graph's guide
+    as an `array("B")`, each read whole from the file; a `memoryview` of the mapped file
+    indexes the same way. Mapped pages are the file's: only the ones a lookup touches are
+    resident, the kernel may drop them again, and every process that maps the file (the
+    bot and its workers) shares them. The arrays read at load are freed here. A graph from
+    the C extension (the `dawg` package), which keeps its own, is left alone."""
+    dictionary = morph.dictionary
+    folder = Path(dictionary.path)
+    graphs: list[tuple[Any, str]] = [(dictionary.words, "words.dawg")]
+    for number, suffixes in enumerate(dictionary.prediction_suffixes_dawgs):
+        graphs.append((suffixes, f"prediction-suffixes-{number}.dawg"))
+    if morph.prob_estimator is not None:
+        graphs.append((morph.prob_estimator.p_t_given_w, "p_t_given_w.intdawg"))
+    for graph, name in graphs:
+        _map_graph(graph, folder / name)
+
+
+def _map_graph(graph: Any, path: Path) -> None:
+    """DAWG-Python's file layout: the units' count and the units (4 bytes each), then, for
+    a completion graph, the guide's count and the guide (2 bytes each)."""
+    from dawg_python.wrapper import Dictionary
+
+    if not isinstance(graph.dct, Dictionary):
+        return
+    guide = getattr(graph, "guide", None)
+    with path.open("rb") as file:
+        view = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
+    units, end = _block(view, 0, 4)
+    labels = _block(view, end, 2)[0] if guide is not None else None
+    # The same graph pymorphy3 read, or the layout is not the one above: keep the arrays.
+    if units.nbytes != len(graph.dct._units) * 4:
+        return
+    if guide is not None and (labels is None or labels.nbytes != len(guide._units)):
+        return
+    graph.dct._units = units.cast("I")
+    if guide is not None:
+        guide._units = labels
+
+
+def _block(view: memoryview, offset: int, unit_size: int) -> tuple[memoryview, int]:
+    """The block at `offset` (its count of units, then the units) and where it ends; cut
+    short at the file's end, which the caller's check of its size then refuses."""
+    (count,) = struct.unpack_from("=I", view, offset)
+    start = offset + 4
+    end = start + count * unit_size
+    return view[start:end], end
 
 
 @lru_cache(maxsize=WORD_CACHE)

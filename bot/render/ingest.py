@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.domain import MAIN_TOPICS, Topic
 from bot.render.html import escape, shorten
 from bot.render.labels import TOPIC_EMOJI, topic_label
-from bot.storage.ingest import IngestReport, Outcome
+from bot.storage.outcomes import IngestReport, Outcome
 
 NAME_LIMIT = 80
 

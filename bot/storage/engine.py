@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,12 +124,14 @@ async def migrate(url: str, revision: str = "heads") -> None:
 
 def store_of(session: AsyncSession) -> str:
     """Names the store a session reads, so that what is cached for one store never
-    answers for another (tests run many stores in one process)."""
+    answers for another (tests run many stores in one process). One string per store
+    (interned): caches keep it in every key, and a fresh copy per update would cost each
+    entry the URL's length again."""
     bind = session.bind
     if bind is None:
         return ""
     engine = bind if isinstance(bind, AsyncEngine) else bind.engine
-    return str(engine.url)
+    return sys.intern(str(engine.url))
 
 
 async def driver_connection(session: AsyncSession) -> Any:

@@ -11,8 +11,6 @@ from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,7 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import DOCUMENTS_DIR
-from bot.domain import Topic
 from bot.pipeline.analysis import Analysis, analyse
 from bot.pipeline.documents import (
     DocumentError,
@@ -32,6 +29,7 @@ from bot.pipeline.documents import (
 )
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.storage.fulltext import MERGE_PAGES
+from bot.storage.outcomes import IngestReport, Outcome
 from bot.storage.repositories import DocumentRepository, StoredDocument
 from bot.storage.searches import merge_index_segments
 
@@ -47,22 +45,6 @@ CHECK_BATCH = 32
 AHEAD = 8
 # A run that writes this many documents merges the search index's segments into one.
 BULK_RUN = 100
-
-
-class Outcome(StrEnum):
-    ADDED = "added"
-    REPLACED = "replaced"
-    UNCHANGED = "unchanged"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    file_name: str
-    outcome: Outcome
-    facts: int = 0
-    by_topic: Counter[Topic] = field(default_factory=Counter)
-    error: str | None = None
 
 
 def document_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -68,6 +68,12 @@ async def test_memory_cache_forgets_the_least_recent_and_the_expired() -> None:
     assert await expired.get("s", 1) is None
 
 
+async def test_every_session_names_its_store_with_one_string(session_factory: Factory) -> None:
+    # The memory cache keeps the name in every chat's key: one copy, not one per update.
+    async with session_factory() as first, session_factory() as second:
+        assert store_of(first) is store_of(second)
+
+
 async def test_the_cache_answers_after_the_first_question(session_factory: Factory) -> None:
     cache = MemoryLanguageCache()
     await choose(session_factory, cache, 10, "kk")

@@ -7,16 +7,16 @@ import subprocess
 import sys
 
 PROBE = """
-from bot.app.memory import limit_malloc_arenas
-print(limit_malloc_arenas())
+from bot.app.memory import fix_mmap_threshold, limit_malloc_arenas
+print(limit_malloc_arenas(), fix_mmap_threshold())
 """
 
 
-def test_the_arena_limit_is_taken_where_malloc_is_glibcs() -> None:
+def test_the_allocator_settings_are_taken_where_malloc_is_glibcs() -> None:
     taken = subprocess.run(
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60
-    ).stdout.strip()
-    assert taken == str(platform.libc_ver()[0] == "glibc")
+    ).stdout.split()
+    assert taken == [str(platform.libc_ver()[0] == "glibc")] * 2
 
 
 FREEZE_PROBE = """

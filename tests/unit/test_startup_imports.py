@@ -7,7 +7,18 @@ import subprocess
 import sys
 
 # Loaded by `python -m bot migrate` and by the workers (`bot.features.workers`) only.
-ELSEWHERE = ("alembic", "mako", "trafilatura", "lxml", "feedparser", "pymorphy3")
+ELSEWHERE = (
+    "alembic",
+    "mako",
+    "trafilatura",
+    "lxml",
+    "feedparser",
+    "pymorphy3",
+    "razdel",
+    "bot.storage.ingest",
+    "bot.pipeline.analysis",
+    "bot.features.feeds.collect",
+)
 
 PROBE = f"""
 import sys

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,29 +25,18 @@ from bot.features.feeds.article import (
 from bot.features.feeds.client import Fetcher, FetchError
 from bot.features.feeds.entries import FeedEntry, FeedError, parse_entries
 from bot.features.feeds.feedlist import FeedConfig
+from bot.features.feeds.pages import PageOutcome, PageResult
 from bot.features.feeds.store import FeedStore
 from bot.features.feeds.urls import canonical_url
 from bot.pipeline.documents import ManifestEntry
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
-from bot.storage.ingest import IngestReport, Outcome, ingest_bytes
+from bot.storage.ingest import Outcome, ingest_bytes
 from bot.storage.searches import merge_index_segments
 
 log = logging.getLogger(__name__)
 
 # Feeds fetched at once; requests to one host still go one at a time.
 PARALLEL_FEEDS = 8
-
-
-class PageOutcome(StrEnum):
-    INGESTED = "ingested"
-    KNOWN = "known"  # this address was seen before
-    REPRINT = "reprint"  # the same text is in the store from another address
-    IRRELEVANT = "irrelevant"  # not about the region
-    NO_ARTICLE = "no article"  # a page without article text
-    NOT_HTML = "not HTML"
-    FAILED = "failed"
-    REFUSED = "refused"  # a private, loopback or link-local address
-    NOT_HTTP = "not http"  # an address of another scheme than http and https
 
 
 # What is remembered, so it is not fetched again; failures are tried again next pass.
@@ -60,19 +48,6 @@ REMEMBERED = {
     PageOutcome.NOT_HTML,
 }
 REFUSALS = (PageOutcome.REFUSED, PageOutcome.NOT_HTTP)
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    url: str
-    outcome: PageOutcome
-    reason: str | None = None
-    report: IngestReport | None = None
-    title: str | None = None
-
-    @property
-    def facts(self) -> int:
-        return self.report.facts if self.report else 0
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.settings import Settings
 from bot.features.feeds.client import Fetcher, FetchPolicy
-from bot.features.feeds.collect import Collector, PageOutcome, PageResult
+from bot.features.feeds.pages import PageOutcome, PageResult
 from bot.features.feeds.urls import RefusedAddress, RefusedScheme, check_address
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 
@@ -28,6 +28,10 @@ async def add_link(
     except RefusedAddress as error:
         return PageResult(url, PageOutcome.REFUSED, str(error))
     outlet = (urlsplit(url).hostname or url).removeprefix("www.")
+    # Imported here: the collection brings the ingest and the fact pipeline, which only an
+    # administrator's link needs.
+    from bot.features.feeds.collect import Collector
+
     async with Fetcher(policy) as fetcher:
         collector = Collector(session_factory, fetcher, gazetteer or load_gazetteer())
         return await collector.collect_page(url, outlet, check_relevance=False)

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.features.feeds.collect import PageOutcome, PageResult
+from bot.features.feeds.pages import PageOutcome, PageResult
 from bot.features.feeds.store import FeedState
 from bot.render.format import format_date
 from bot.render.html import escape, shorten
