@@ -41,6 +41,7 @@ few thousand facts.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -141,7 +142,7 @@ _DELETE_DOCUMENT = text(
 # The facts changed: whatever was cached for the old version is stale.
 BUMP_VERSION = text(f"UPDATE {STATE_TABLE} SET version = version + 1 WHERE id = 1")
 _SET_ANALYSIS = text(f"UPDATE {STATE_TABLE} SET analysis = :analysis WHERE id = 1")
-_FACT_COLUMNS = ("id", "topic", "subject", "entity_key", "metric", "quote")
+_FACT_COLUMNS = ("id", "topic", "subject", "entity_key", "metric", "quote", "status", "period")
 # A word's count goes up by the facts indexed with it (and down as they go).
 COUNT_WORDS = (
     f"INSERT INTO {WORDS_TABLE} (word, facts) VALUES (:word, :facts) "
@@ -183,8 +184,29 @@ def index_rows(
             labels=labels,
             gazetteer=gazetteer,
         )
-        rows.append({"id": fact["id"], **{name: document.field(name) for name in FIELDS}})
+        rows.append(
+            {
+                "id": fact["id"],
+                **{name: document.field(name) for name in FIELDS},
+                "marks": fact_marks(fact["topic"], fact["status"], fact["period"]),
+            }
+        )
     return rows
+
+
+# Four digits in a row, at every place they start (a period's years; overlaps included).
+_YEARS = re.compile(r"(?=([0-9]{4}))")
+
+
+def fact_marks(topic: str | None, status: str | None, period: str | None) -> tuple[str, ...]:
+    """What a fact is narrowed by besides its words, as the PostgreSQL index keeps it
+    (`bot.storage.fulltext_postgres`; FTS5 needs none): its topic (`#t…`), its status
+    (`#s…`), and for each year its period names, the year (`#y<yyyy>`) and the topic's
+    and the status's marks with it. Marks begin with `#`, which no indexed word does."""
+    topic, status = topic or "", status or ""
+    years = sorted({match.group(1) for match in _YEARS.finditer(period or "")})
+    with_years = (f"{mark}{year}" for year in years for mark in ("#y", f"#t{topic}", f"#s{status}"))
+    return (f"#t{topic}", f"#s{status}", *with_years)
 
 
 def word_counts(rows: Iterable[Mapping[Any, Any]]) -> list[dict[str, Any]]:

@@ -56,10 +56,9 @@ FIELD_WEIGHT = {SUBJECT: "A", METRIC: "B", TOPIC: "C", QUOTE: "D", LEMMAS: "D"}
 MAX_POSITION = 16_383
 # A query that matches nothing (a tier some word cannot be found in).
 NOTHING = "'a' & !'a'"
-# Each search row also carries marks (migration 0010's `fact_marks`, appended in SQL
-# wherever a row is written): the block of `BLOCK` ids its fact's id falls in (`#r<n>`),
-# its topic (`#t…`), status (`#s…`) and the years its period names (`#y<yyyy>`). Marks
-# begin with `#`, which no indexed word does.
+# Each search row also carries its fact's marks (`bot.storage.fulltext.fact_marks`) and
+# the mark of the block of `BLOCK` ids its fact's id falls in (`#r<n>`), appended in SQL
+# wherever a row is written (migration 0010 marked the rows stored before it).
 # The block size is the index's: a store indexed with another answers wrongly until
 # reindexed (`bot.storage.fulltext.ANALYSIS`).
 BLOCK = 4_096
@@ -79,14 +78,16 @@ def _quoted(word: str) -> str:
 
 
 def document_vector(row: Mapping[str, Any]) -> str:
-    """The tsvector literal of one index row (the fields of a `SearchDocument`)."""
+    """The tsvector literal of one index row (the fields of a `SearchDocument`, and the
+    fact's marks but its block's: `block_mark` adds it where the id is known)."""
     positions: dict[str, list[str]] = {}
     position = 0
     for name in FIELDS:
         for word in str(row[name]).split():
             position = min(position + 1, MAX_POSITION)
             positions.setdefault(word, []).append(f"{position}{FIELD_WEIGHT[name]}")
-    return " ".join(f"{_quoted(word)}:{','.join(at)}" for word, at in positions.items())
+    words = (f"{_quoted(word)}:{','.join(at)}" for word, at in positions.items())
+    return " ".join([*words, *(_quoted(mark) for mark in row.get("marks", ()))])
 
 
 def _lexeme(term: Term, within: frozenset[str] | None) -> str | None:
@@ -112,10 +113,10 @@ def tsquery(groups: Sequence[Sequence[Term]], within: frozenset[str] | None = No
     return " & ".join(parts) or None
 
 
-def marks(facts: str, block: str) -> str:
-    """The SQL of the marks of the fact `facts` (an alias with the fact's columns),
-    `block` the SQL of the block size."""
-    return f"fact_marks({facts}.id / {block}, {facts}.topic, {facts}.status, {facts}.period)"
+def block_mark(fact_id: str, block: str) -> str:
+    """The SQL of the mark of the block of ids the fact `fact_id` (SQL) falls in, `block`
+    the SQL of the block size."""
+    return f"array_to_tsvector(ARRAY['#r' || ({fact_id} / {block})])"
 
 
 def _block_marks(low: int, high: int) -> str:
@@ -146,9 +147,8 @@ def _both(*expressions: str | None) -> str:
 
 
 _UPSERT = text(
-    f"INSERT INTO {FTS_TABLE} (id, document) "
-    f"SELECT f.id, CAST(:document AS tsvector) || {marks('f', 'CAST(:block AS integer)')} "
-    "FROM facts AS f WHERE f.id = :id "
+    f"INSERT INTO {FTS_TABLE} (id, document) VALUES (:id, CAST(:document AS tsvector) || "
+    f"{block_mark('CAST(:id AS integer)', 'CAST(:block AS integer)')}) "
     "ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document"
 )
 _DELETE_DOCUMENT = text(

@@ -37,7 +37,7 @@ from bot.storage.fulltext import (
     index_rows,
     word_counts,
 )
-from bot.storage.fulltext_postgres import BLOCK, document_vector, marks
+from bot.storage.fulltext_postgres import BLOCK, block_mark, document_vector
 from bot.storage.writes import (
     fact_identity,
     fact_values,
@@ -63,12 +63,6 @@ def _arrays(columns: Sequence[tuple[str, str]], first: int) -> str:
 
 def _names(columns: Sequence[tuple[str, str]], prefix: str = "") -> str:
     return ", ".join(f'{prefix}"{name}"' for name, _ in columns)
-
-
-def _element(name: str) -> str:
-    """The fact column `name` of the new fact at `ordinal`, from its array."""
-    at = _FACTS_AT + [column for column, _ in _FACT_COLUMNS].index(name)
-    return f"(${at}::text[])[ordinal]"
 
 
 _FIRST = 10  # the parameters before are the document's (see `NEW_DOCUMENT`)
@@ -108,13 +102,10 @@ WITH unchanged AS (
     ORDER BY f.ordinal
 ), indexed AS (
     INSERT INTO {FTS_TABLE} (id, document)
-    SELECT new_ids.id, CAST(v.document AS tsvector) || {marks("m", f"${_BLOCK_AT}::int")}
+    SELECT new_ids.id,
+           CAST(v.document AS tsvector) || {block_mark("new_ids.id", f"${_BLOCK_AT}::int")}
     FROM new_ids JOIN unnest(${_VECTORS_AT}::text[]) WITH ORDINALITY AS v(document, ordinal)
         USING (ordinal)
-        CROSS JOIN LATERAL (
-            SELECT new_ids.id, {_element("topic")} AS topic, {_element("status")} AS status,
-                   {_element("period")} AS period
-        ) AS m
     ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
 ), counted AS (
     INSERT INTO {WORDS_TABLE} (word, facts)
@@ -241,4 +232,6 @@ def _index_fields(position: int, fact: ExtractedFact) -> dict[str, Any]:
         "entity_key": fact.entity_key,
         "metric": fact.metric,
         "quote": fact.quote,
+        "status": fact.status.value,
+        "period": fact.period.key() if fact.period else None,
     }

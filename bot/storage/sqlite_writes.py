@@ -180,6 +180,8 @@ class SqliteNewDocument:
                     "entity_key": fact.entity_key,
                     "metric": fact.metric,
                     "quote": fact.quote,
+                    "status": fact.status.value,
+                    "period": fact.period.key() if fact.period else None,
                 }
                 for fact, fact_id in zip(facts, ids, strict=True)
             ),

@@ -16,6 +16,7 @@ from bot import DOCUMENTS_DIR
 from bot.pipeline.search_terms import KAZAKH_FIELDS, SearchQuery, Term, index_labels
 from bot.storage import fulltext, fulltext_postgres
 from bot.storage.engine import alembic_config, create_engine, create_session_factory, migrate
+from bot.storage.fulltext import fact_marks
 from bot.storage.fulltext_postgres import PostgresFactSearch, document_vector, tsquery
 from bot.storage.ingest import ingest_paths
 from bot.storage.reindex import run_reindex
@@ -170,22 +171,32 @@ async def reindexed(url: str) -> None:
 async def test_a_fact_is_marked_with_its_block_topic_status_and_years(
     postgres_stores: PostgresStores,
 ) -> None:
+    """The rows written carry their facts' marks, the same as migration 0010 gave the
+    rows stored before it."""
     url = postgres_stores.fresh("seeded")
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
-            marks = await connection.scalar(
-                text("SELECT tsvector_to_array(fact_marks(3, 'investments', 'plan', '2024–2026'))")
-            )
-            assert sorted(marks) == [
-                "#r3", "#splan", "#splan2024", "#splan2026", "#tinvestments",
-                "#tinvestments2024", "#tinvestments2026", "#y2024", "#y2026",
-            ]  # fmt: skip
+            assert fact_marks("investments", "plan", "2024–2026") == (
+                "#tinvestments", "#splan", "#y2024", "#tinvestments2024", "#splan2024",
+                "#y2026", "#tinvestments2026", "#splan2026",
+            )  # fmt: skip
+            for fact in [
+                ("investments", "plan", "2024–2026"),
+                ("cargo", "actual", "8m 2025"),
+                ("jobs", "actual", None),
+                ("zones", "plan", "by 20305"),
+            ]:
+                migrated = await connection.scalar(
+                    text("SELECT tsvector_to_array(fact_marks(3, :topic, :status, :period))"),
+                    dict(zip(("topic", "status", "period"), fact, strict=True)),
+                )
+                assert sorted(migrated) == sorted([*fact_marks(*fact), "#r3"])
             unmarked = await connection.scalar(
                 text(
                     "SELECT count(*) FROM facts_fts JOIN facts USING (id) WHERE NOT "
-                    "document @@ CAST(format('%L & %L', '#r' || (id / 4096), '#t' || topic) "
-                    "AS tsquery)"
+                    "document @@ CAST(format('%L & %L & %L', '#r' || (id / 4096), "
+                    "'#t' || topic, '#s' || status) AS tsquery)"
                 )
             )
             assert unmarked == 0

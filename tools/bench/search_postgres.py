@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.pipeline.search_terms import FIELDS
-from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE
-from bot.storage.fulltext_postgres import BLOCK, document_vector, marks
+from bot.storage.fulltext import FTS_TABLE, WORDS_TABLE, fact_marks
+from bot.storage.fulltext_postgres import BLOCK, document_vector
 from tools.databases import server_dsn
 
 CHUNK = 20_000  # rows per piece of the COPY stream
@@ -52,18 +52,12 @@ async def copy_store(sqlite_path: Path, url: str) -> None:
             await connection.execute(f'DROP INDEX "{index["indexname"]}"')
         await _copy(connection, "documents", DOCUMENT_COLUMNS, source, "documents")
         await _copy(connection, "facts", FACT_COLUMNS, source, "facts")
-        # The vectors go through a table of their own to get their facts' marks, as
-        # every write of a search row does.
-        await connection.execute("CREATE TEMPORARY TABLE vectors (id integer, document tsvector)")
         await connection.copy_to_table(
-            "vectors", source=_csv(_vectors(source)), columns=["id", "document"], format="csv"
+            FTS_TABLE,
+            source=_csv(_vectors(source)),
+            columns=["id", "document"],
+            format="csv",
         )
-        await connection.execute(
-            f"INSERT INTO {FTS_TABLE} (id, document) "
-            f"SELECT f.id, v.document || {marks('f', str(BLOCK))} "
-            "FROM vectors AS v JOIN facts AS f ON f.id = v.id ORDER BY f.id"
-        )
-        await connection.execute("DROP TABLE vectors")
         await _copy(connection, WORDS_TABLE, ("word", "facts"), source, WORDS_TABLE, "word")
         for index in indexes:
             await connection.execute(index["indexdef"])
@@ -89,9 +83,18 @@ async def _copy(
 
 
 def _vectors(source: sqlite3.Connection) -> Iterator[tuple[object, ...]]:
-    rows = source.execute(f"SELECT rowid, {', '.join(FIELDS)} FROM {FTS_TABLE} ORDER BY rowid")
-    for fact_id, *fields in rows:
-        yield fact_id, document_vector({"id": fact_id, **dict(zip(FIELDS, fields, strict=True))})
+    """Each fact's vector with its marks, its block's among them (`PostgresFactSearch`
+    writes the same, the block's mark added in SQL)."""
+    fields = ", ".join(f"fts.{name}" for name in FIELDS)
+    rows = source.execute(
+        f"SELECT fts.rowid, {fields}, facts.topic, facts.status, facts.period "
+        f"FROM {FTS_TABLE} AS fts JOIN facts ON facts.id = fts.rowid ORDER BY fts.rowid"
+    )
+    for fact_id, *values in rows:
+        *texts, topic, status, period = values
+        marks = (*fact_marks(topic, status, period), f"#r{fact_id // BLOCK}")
+        row = {**dict(zip(FIELDS, texts, strict=True)), "marks": marks}
+        yield fact_id, document_vector(row)
 
 
 async def _csv(rows: Iterable[tuple[object, ...]]) -> AsyncIterator[bytes]:
