@@ -10,9 +10,10 @@ together with the words instead of the rows being read one by one:
   `#t<topic><yyyy>`, `#s<status><yyyy>`: the topic and the status with each year, for
   queries that ask for both (one mark is far rarer than either).
 
-`fact_marks()` spells them; every write of a search row appends them. Marks begin with
-`#`, which no indexed word does, and are not counted in `search_words`. SQLite's FTS5
-needs none of this: it seeks rowid ranges itself.
+`fact_marks()` spells them for the rows stored before this migration; the writers spell
+the same marks with every vector they write (`bot.storage.fulltext.fact_marks`, the
+block's in SQL). Marks begin with `#`, which no indexed word does, and are not counted in
+`search_words`. SQLite's FTS5 needs none of this: it seeks rowid ranges itself.
 
 Revision ID: 0010
 Revises: 0009
