@@ -46,28 +46,27 @@ def _glibc() -> ctypes.CDLL | None:
     return libc
 
 
-def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
-    """At most `arenas` malloc arenas for the whole process; called before its threads
-    start. True when the allocator took the setting."""
+def _mallopt(parameter: int, name: str, value: int) -> bool:
+    """glibc's `mallopt(parameter, value)`; True when the allocator took the setting."""
     libc = _glibc()
     if libc is None:
         return False
-    taken = bool(libc.mallopt(M_ARENA_MAX, arenas))
+    taken = bool(libc.mallopt(parameter, value))
     if not taken:
-        log.warning("malloc did not take M_ARENA_MAX=%d", arenas)
+        log.warning("malloc did not take %s=%d", name, value)
     return taken
+
+
+def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
+    """At most `arenas` malloc arenas for the whole process; called before its threads
+    start. True when the allocator took the setting."""
+    return _mallopt(M_ARENA_MAX, "M_ARENA_MAX", arenas)
 
 
 def fix_mmap_threshold(threshold: int = MMAP_THRESHOLD) -> bool:
     """Blocks of `threshold` bytes and more always get a mapping of their own, returned to
     the system when freed. True when the allocator took the setting."""
-    libc = _glibc()
-    if libc is None:
-        return False
-    taken = bool(libc.mallopt(M_MMAP_THRESHOLD, threshold))
-    if not taken:
-        log.warning("malloc did not take M_MMAP_THRESHOLD=%d", threshold)
-    return taken
+    return _mallopt(M_MMAP_THRESHOLD, "M_MMAP_THRESHOLD", threshold)
 
 
 def collect_after_start_up() -> None:
