@@ -53,7 +53,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import Fact
+from bot.domain import Fact, Topic
 from bot.pipeline.gazetteer import Gazetteer, load_gazetteer
 from bot.pipeline.search_terms import (
     FIELDS,
@@ -169,9 +169,14 @@ SUBJECT_WORD_STORES = 8
 
 
 def index_rows(
-    facts: Iterable[Mapping[Any, Any]], labels: IndexLabels, gazetteer: Gazetteer | None = None
+    facts: Iterable[Mapping[Any, Any]],
+    labels: IndexLabels,
+    gazetteer: Gazetteer | None = None,
+    *,
+    marks: bool = False,
 ) -> list[dict[str, Any]]:
-    """Index rows for stored facts given as mappings with `_FACT_COLUMNS`."""
+    """Index rows for stored facts given as mappings with `_FACT_COLUMNS`; with `marks`,
+    each with its fact's marks (`fact_marks`: the PostgreSQL index keeps them)."""
     gazetteer = gazetteer or load_gazetteer()
     rows = []
     for fact in facts:
@@ -184,13 +189,10 @@ def index_rows(
             labels=labels,
             gazetteer=gazetteer,
         )
-        rows.append(
-            {
-                "id": fact["id"],
-                **{name: document.field(name) for name in FIELDS},
-                "marks": fact_marks(fact["topic"], fact["status"], fact["period"]),
-            }
-        )
+        row = {"id": fact["id"], **{name: document.field(name) for name in FIELDS}}
+        if marks:
+            row["marks"] = fact_marks(fact["topic"], fact["status"], fact["period"])
+        rows.append(row)
     return rows
 
 
@@ -303,6 +305,7 @@ class FactSearch:
     match_expression = staticmethod(match_expression)
     either = " OR "
     nothing = NOTHING
+    marks = False  # whether the index keeps the facts' marks (`fact_marks`)
 
     def __init__(
         self, session: AsyncSession, labels: IndexLabels, gazetteer: Gazetteer | None = None
@@ -319,10 +322,13 @@ class FactSearch:
         ranked as the last tier ranks them (newest first)."""
         if not any(term.text in topic_field_words(self._labels) for g in groups for term in g):
             return True
-        if filters.topic is None:
-            return False
-        words = topic_field_words(self._labels, filters.topic)
-        return all(any(term.text in words for term in group) for group in groups)
+        topic = filters.topic
+        return topic is not None and all(self._in_topic_field(group, topic) for group in groups)
+
+    def _in_topic_field(self, group: Sequence[Term], topic: Topic) -> bool:
+        """Whether a word of `group` is one every fact of `topic` has in its topic field."""
+        words = topic_field_words(self._labels, topic)
+        return any(term.text in words for term in group)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -347,7 +353,7 @@ class FactSearch:
                 FactRecord.document_id == document_id
             )
         )
-        await self._write(index_rows(result.mappings(), self._labels, self._gazetteer))
+        await self._write(self._index_rows(result.mappings()))
 
     async def add_facts(self, facts: Iterable[Mapping[Any, Any]]) -> None:
         """Index facts just inserted, given as mappings with `_FACT_COLUMNS` (the rows
@@ -355,7 +361,7 @@ class FactSearch:
         by the document's write, once (`DocumentRepository.store`)."""
         if not self._indexed:
             return
-        await self._write(index_rows(facts, self._labels, self._gazetteer))
+        await self._write(self._index_rows(facts))
 
     async def remove_document(self, document_id: int) -> None:
         """Drop the index rows of a document's facts (before they are deleted), and
@@ -399,7 +405,7 @@ class FactSearch:
             )
             if not batch:
                 break
-            await self._write(index_rows(batch, self._labels, self._gazetteer))
+            await self._write(self._index_rows(batch))
             done += len(batch)
             after = batch[-1]["id"]
         await self._session.execute(_SET_ANALYSIS, {"analysis": ANALYSIS})
@@ -439,6 +445,9 @@ class FactSearch:
         await self._session.execute(text(f"DELETE FROM {FTS_TABLE}"))
         await self._session.execute(text(f"DELETE FROM {WORDS_TABLE}"))
         forget_word_counts(store_of(self._session))
+
+    def _index_rows(self, facts: Iterable[Mapping[Any, Any]]) -> list[dict[str, Any]]:
+        return index_rows(facts, self._labels, self._gazetteer, marks=self.marks)
 
     async def _write(self, rows: list[dict[str, Any]]) -> None:
         if not rows:

@@ -40,7 +40,6 @@ from bot.pipeline.search_terms import (
     Term,
     plain,
     subject_words,
-    topic_field_words,
 )
 from bot.storage.fact_rows import NEWEST_DOCUMENT_FIRST, filtered, page
 from bot.storage.fulltext import (
@@ -283,6 +282,7 @@ class PostgresFactSearch(FactSearch):
     match_expression = staticmethod(tsquery)
     either = " | "
     nothing = NOTHING
+    marks = True
 
     def __init__(
         self, session: AsyncSession, labels: IndexLabels, gazetteer: Gazetteer | None = None
@@ -322,17 +322,12 @@ class PostgresFactSearch(FactSearch):
     def _unimplied(
         self, known: Sequence[tuple[Sequence[Term], int]], filters: Filters
     ) -> list[Sequence[Term]]:
-        """The groups a fact of the filters' topic does not match by its topic field."""
-        if filters.topic is None:
-            return [group for group, _size in known]
-        words = topic_field_words(self._labels, filters.topic)
+        """The groups a fact of the filters' topic does not have in its topic field."""
+        topic = filters.topic
         return [
             group
             for group, _size in known
-            if not any(
-                term.text in words and (term.fields is None or TOPIC in term.fields)
-                for term in group
-            )
+            if topic is None or not self._in_topic_field(group, topic)
         ]
 
     def _window(

@@ -42,6 +42,7 @@ from bot.storage.writes import (
     fact_identity,
     fact_values,
     further_sources,
+    index_fields,
     match_known,
 )
 
@@ -163,9 +164,11 @@ class PostgresNewDocument:
             ),
         )
         fresh = [index for index, found in enumerate(ids) if found is None]
+        # The vectors go in in the new facts' order: a position pairs each up.
         index = index_rows(
-            (_index_fields(position, facts[i]) for position, i in enumerate(fresh)),
+            (index_fields(facts[i], position) for position, i in enumerate(fresh)),
             index_labels(),
+            marks=True,
         )
         counts = word_counts(index)
         # The further sources know their facts' ids already; the document's id is the
@@ -220,18 +223,3 @@ def _wholes(
         else:
             wholes.append((position.get(whole), ids[whole]))
     return wholes
-
-
-def _index_fields(position: int, fact: ExtractedFact) -> dict[str, Any]:
-    """What `index_rows` reads of a fact (the id only pairs rows up: the vectors go in
-    in the facts' order)."""
-    return {
-        "id": position,
-        "topic": fact.topic.value,
-        "subject": fact.subject,
-        "entity_key": fact.entity_key,
-        "metric": fact.metric,
-        "quote": fact.quote,
-        "status": fact.status.value,
-        "period": fact.period.key() if fact.period else None,
-    }

@@ -36,6 +36,7 @@ from bot.storage.writes import (
     fact_identity,
     fact_values,
     further_sources,
+    index_fields,
     match_known,
     part_links,
 )
@@ -172,19 +173,7 @@ class SqliteNewDocument:
         """The new facts' search rows (`bot.storage.fulltext`), written as `FactSearch`
         writes them."""
         rows = index_rows(
-            (
-                {
-                    "id": fact_id,
-                    "topic": fact.topic.value,
-                    "subject": fact.subject,
-                    "entity_key": fact.entity_key,
-                    "metric": fact.metric,
-                    "quote": fact.quote,
-                    "status": fact.status.value,
-                    "period": fact.period.key() if fact.period else None,
-                }
-                for fact, fact_id in zip(facts, ids, strict=True)
-            ),
+            (index_fields(fact, fact_id) for fact, fact_id in zip(facts, ids, strict=True)),
             index_labels(),
         )
         # The new ids are above every stored fact's: a search row at or above the

@@ -180,6 +180,20 @@ def stored_decimal(value: Decimal | None) -> str | None:
     return _DECIMAL.process_bind_param(value, None)
 
 
+def index_fields(fact: ExtractedFact, fact_id: int) -> dict[str, Any]:
+    """What `bot.storage.fulltext.index_rows` reads of a new fact, under `fact_id`."""
+    return {
+        "id": fact_id,
+        "topic": fact.topic.value,
+        "subject": fact.subject,
+        "entity_key": fact.entity_key,
+        "metric": fact.metric,
+        "quote": fact.quote,
+        "status": fact.status.value,
+        "period": fact.period.key() if fact.period else None,
+    }
+
+
 def fact_values(fact: ExtractedFact, identity: str) -> tuple[Any, ...]:
     """A new fact's column values as the writers that skip the ORM insert them: topic,
     subject, entity_key, metric, value, unit, period, status, qualifier, quote, start,
