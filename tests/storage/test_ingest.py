@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -279,8 +280,9 @@ async def test_a_run_is_analysed_off_the_event_loop_and_its_failures_come_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Every document of a run is analysed in order in a thread other than the event
-    loop's; a document that cannot be read is reported as failed and the rest still go
-    in, in order."""
+    loop's, with the interpreter handed between the two promptly; a document that cannot
+    be read is reported as failed and the rest still go in, in order. The process's
+    switch interval is its own again after the run."""
     folder = tmp_path / "incoming"
     folder.mkdir()
     for number in range(6):
@@ -289,13 +291,16 @@ async def test_a_run_is_analysed_off_the_event_loop_and_its_failures_come_back(
         )
     (folder / "3.txt").write_text("Похожие статьи\nЛента новостей\n", encoding="utf-8")
     analysed: list[tuple[int, str]] = []
+    intervals: set[float] = set()
     analyse = ingest.analyse
 
     def recorded_analyse(document: Any, gazetteer: Any) -> ingest.Analysis:
         analysed.append((threading.get_ident(), document.meta.file_name))
+        intervals.add(sys.getswitchinterval())
         return analyse(document, gazetteer)
 
     monkeypatch.setattr(ingest, "analyse", recorded_analyse)
+    default = sys.getswitchinterval()
     reports = await ingest_paths(session_factory, [folder], manifest={})
     assert [(r.file_name, r.outcome.value) for r in reports] == [
         ("0.txt", "added"),
@@ -308,6 +313,9 @@ async def test_a_run_is_analysed_off_the_event_loop_and_its_failures_come_back(
     assert "3.txt" in str(reports[3].error)
     assert [name for _, name in analysed] == [f"{number}.txt" for number in range(6)]
     assert threading.get_ident() not in {thread for thread, _ in analysed}
+    assert intervals == {ingest.HANDOFF}
+    assert default > ingest.HANDOFF
+    assert sys.getswitchinterval() == default
 
 
 async def test_a_run_commits_without_waiting_for_the_disk_and_resets_that_at_its_end(
