@@ -294,7 +294,7 @@ def _extract(
                         period=period,
                         status=status,
                         qualifier=mention.qualifier,
-                        quote=sentence.text,
+                        quote=sentence.quote,
                         start=sentence.start,
                         end=sentence.end,
                         lang=lang,

@@ -173,6 +173,9 @@ def restore_quotes(facts: Sequence[ExtractedFact], read: ReadLines) -> list[Extr
 
 
 def _as_written(fact: ExtractedFact, line: Line, origin: tuple[int, ...]) -> ExtractedFact:
+    """The fact's span (`start`..`end`) as written; what its quote holds before the span
+    (a list item's lead sentence) is kept."""
+    lead = fact.quote[: max(0, len(fact.quote) - (fact.end - fact.start))]
     start = origin[fact.start - line.start]
     last = min(fact.end - line.start, len(origin)) - 1
     end = origin[last] + 1 if last >= 0 else start
@@ -183,4 +186,6 @@ def _as_written(fact: ExtractedFact, line: Line, origin: tuple[int, ...]) -> Ext
         and (last + 1 >= len(origin) or end < origin[last + 1])
     ):
         end += 1
-    return replace(fact, quote=line.text[start:end], start=line.start + start, end=line.start + end)
+    return replace(
+        fact, quote=lead + line.text[start:end], start=line.start + start, end=line.start + end
+    )

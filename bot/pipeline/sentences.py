@@ -16,6 +16,18 @@ class Sentence:
     text: str
     paragraph: int  # index of the line it came from
     lead: str | None = None  # a "…:" line that introduces this list item
+    # the lead's last sentence, which the item completes ("Мощность по годам: – 2026 год —
+    # 1,3 млн тонн;"): an item's figures are quoted with it
+    lead_sentence: str | None = None
+
+    @property
+    def quote(self) -> str:
+        """What a figure of this sentence is quoted with: the sentence, after the
+        sentence that leads it when it is a list item. The sentence itself (`start`..`end`)
+        ends the quote."""
+        if self.lead_sentence is None:
+            return self.text
+        return f"{self.lead_sentence} {self.text}"
 
 
 def split_sentences(lines: list[Line]) -> list[Sentence]:
@@ -23,25 +35,29 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
     with a colon is a list item: it keeps that line as its lead."""
     sentences: list[Sentence] = []
     lead: str | None = None
+    lead_sentence: str | None = None
     for index, line in enumerate(lines):
         if line.kind is not LineKind.BODY:
             lead = None
             continue
-        item_lead = lead if lead is not None and _is_list_item(line.text) else None
-        if item_lead is None:
+        item = lead is not None and _is_list_item(line.text)
+        if not item:
             lead = None
-        for piece in sentenize(line.text):
+        pieces = list(sentenize(line.text))
+        for piece in pieces:
             sentences.append(
                 Sentence(
                     start=line.start + piece.start,
                     end=line.start + piece.stop,
                     text=piece.text,
                     paragraph=index,
-                    lead=item_lead,
+                    lead=lead if item else None,
+                    lead_sentence=lead_sentence if item else None,
                 )
             )
-        if line.text.endswith(":"):
+        if line.text.endswith(":") and pieces:
             lead = line.text
+            lead_sentence = pieces[-1].text
     return sentences
 
 

@@ -142,6 +142,26 @@ def test_list_items_take_the_status_of_their_heading() -> None:
     assert cost.status is jobs.status is Status.PLAN
 
 
+def test_list_items_are_quoted_with_the_sentence_that_leads_them() -> None:
+    """An item alone ("– 2026 год — 2,4 млн тонн;") does not say what it counts: its quote
+    (shown under the figure, and searched) begins with the lead's last sentence."""
+    first, second = facts_of(
+        "Работы начнутся весной. Выпуск концентрата на фабрике по годам составит:\n"
+        "– 2026 год — 2,4 млн тонн;\n"
+        "– 2027 год — 3,1 млн тонн.\n"
+        "Проект окупится за семь лет."
+    )
+    assert first.quote == (
+        "Выпуск концентрата на фабрике по годам составит: – 2026 год — 2,4 млн тонн;"
+    )
+    assert second.quote.endswith("составит: – 2027 год — 3,1 млн тонн.")
+    # an item written with a Latin letter among the Cyrillic is quoted as written
+    (latin,) = facts_of("Выпуск концентрата по городам составит:\n– Темiртау — 2,4 млн тонн;")
+    assert latin.quote == "Выпуск концентрата по городам составит: – Темiртау — 2,4 млн тонн;"
+    (alone,) = facts_of("Выпуск концентрата на фабрике в 2026 году составит 2,4 млн тонн.")
+    assert alone.quote == "Выпуск концентрата на фабрике в 2026 году составит 2,4 млн тонн."
+
+
 def test_a_sectors_figure_is_the_sectors() -> None:
     output, growth = facts_of(
         "В металлургии области выпущено продукции на 540 млрд тенге, что на 3,1% больше."
