@@ -50,6 +50,13 @@ def test_kazakh_words_meet_the_vocabulary_by_their_stems() -> None:
     assert "склад" in groups("қоймалары", "kk")[0]
 
 
+def test_built_reaches_the_words_news_use_for_commissioning() -> None:
+    """Housing "built" is reported as commissioned ("введено в эксплуатацию", "сдано")."""
+    (_, built) = groups("сколько жилья построили")
+    assert {"эксплуатация", "ввод", "сдать"} <= built
+    assert "в" not in built  # a related word, never a function word that matches anything
+
+
 def test_the_search_vocabularies_have_their_shape() -> None:
     from bot.pipeline.vocabulary import word_map, words
 
