@@ -131,9 +131,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         import gc
 
         from bot.app.memory import fix_mmap_threshold, limit_malloc_arenas
+        from bot.pipeline.morph import read_dictionaries_by_page
 
         limit_malloc_arenas()  # before any thread starts
         fix_mmap_threshold()
+        # The bot looks up a query's few words at a time, never a document's thousands.
+        read_dictionaries_by_page()
         # No collections while the process builds what it keeps for its whole life; they
         # resume once it is up (`bot.app.memory.collect_after_start_up`).
         gc.disable()
