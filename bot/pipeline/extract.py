@@ -127,9 +127,14 @@ def _extract(
     # "в СЭЗ «Сарыарка» строят завод": the story's project stands in a zone.
     story_in_zone = _title_in_zone(lines)
     opening = next((i for i, line in enumerate(lines) if line.kind is LineKind.BODY), -1)
+    # The list being read (its lead line), and what its items measure, by metric and unit.
+    list_lead: str | None = None
+    list_objects: dict[tuple[str, str], str] = {}
     for sentence in split_sentences(lines):
         if sentence.paragraph != paragraph:
             paragraph, discourse, last_mention = sentence.paragraph, None, None
+        if sentence.lead != list_lead:
+            list_lead, list_objects = sentence.lead, {}
         words = _words(sentence.text)
         entities = gazetteer.find([lemmas_of(word) for _, word in words])
         entity_offsets = [(words[m.start_token][0], m.entity) for m in entities]
@@ -320,6 +325,8 @@ def _extract(
             ):
                 continue
             seen[key] = fact.entity_key
+            if sentence.lead_sentence is not None:  # an item set out as one
+                fact = _with_list_object(fact, list_objects)
             if anchor is not None:
                 fact = replace(fact, part_of=_whole_of(facts, placed, fact, anchor))
                 whole = facts[fact.part_of] if fact.part_of is not None else None
@@ -334,6 +341,18 @@ def _extract(
         discourse = _next_discourse(discourse, entity_offsets, [fact for fact, _ in facts_here])
         previous = _spoken_of([about for _, about in facts_here]) or previous
     return facts
+
+
+def _with_list_object(fact: ExtractedFact, objects: dict[tuple[str, str], str]) -> ExtractedFact:
+    """A list's items that measure one thing in one unit measure one object ("– 2025 год —
+    750 тыс. тонн угля; – 2026 год — 1,3 млн тонн"): an item that names none takes the one
+    the item before it named. `objects` is what the list's items named so far."""
+    key = (fact.metric, fact.unit)
+    if fact.object is None:
+        named = objects.get(key)
+        return fact if named is None else replace(fact, object=named)
+    objects[key] = fact.object
+    return fact
 
 
 # A sector word this many tokens before a figure (or a few after) makes it the sector's.

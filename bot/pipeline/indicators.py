@@ -175,6 +175,9 @@ def object_of(
 
 # A dash that stands for the verb a list of figures shares.
 DASHES = frozenset({"—", "–", "-"})
+# pymorphy3's marks of a name (a place, a person, an organisation): what a figure is
+# said of, never what it measures ("– Темиртау — 63 км").
+NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
 
 
 def _elided_object(tokens: Sequence[AnalysedToken], position: int, text: str) -> str | None:
@@ -187,7 +190,11 @@ def _elided_object(tokens: Sequence[AnalysedToken], position: int, text: str) ->
     if index < 1 or tokens[index][2] != "PUNCT" or tokens[index][0] not in DASHES:
         return None
     word = _word_at(text, tokens[index - 1][1])
-    nouns = [p[0] for p in parses(word) if p[1] == "NOUN" and "gent" in p[2]]
+    nouns = [
+        p[0]
+        for p in parses(word)
+        if p[1] == "NOUN" and "gent" in p[2] and not p[2] & NAME_GRAMMEMES
+    ]
     if not nouns or nouns[0] in NOT_OBJECTS or nouns[0] in MEASURE_NOUNS:
         return None
     return _nominative(word).lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from razdel import sentenize
@@ -17,7 +18,7 @@ class Sentence:
     paragraph: int  # index of the line it came from
     lead: str | None = None  # a "…:" line that introduces this list item
     # the lead's last sentence, which the item completes ("Мощность по годам: – 2026 год —
-    # 1,3 млн тонн;"): an item's figures are quoted with it
+    # 1,3 млн тонн;"): a marked item's figures are quoted with it
     lead_sentence: str | None = None
 
     @property
@@ -52,13 +53,24 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
                     text=piece.text,
                     paragraph=index,
                     lead=lead if item else None,
-                    lead_sentence=lead_sentence if item else None,
+                    lead_sentence=lead_sentence if item and _is_marked(line.text) else None,
                 )
             )
         if line.text.endswith(":") and pieces:
             lead = line.text
             lead_sentence = pieces[-1].text
     return sentences
+
+
+# A line set out as an item of a list: a dash, a bullet or a number before it, or a
+# semicolon or a comma after it.
+LIST_MARK = re.compile(r"\s*(?:[-–—•·▪●*]|\d{1,2}[.)])\s|.*[;,]\s*$")
+
+
+def _is_marked(text: str) -> bool:
+    """A list item that is set out as one, not only a short line after a lead: only such an
+    item is quoted with the lead's sentence (see `Sentence.quote`)."""
+    return LIST_MARK.match(text) is not None
 
 
 def _is_list_item(text: str) -> bool:

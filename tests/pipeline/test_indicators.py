@@ -142,6 +142,32 @@ def test_list_items_take_the_status_of_their_heading() -> None:
     assert cost.status is jobs.status is Status.PLAN
 
 
+def test_list_items_of_one_measure_measure_the_object_an_item_before_names() -> None:
+    """An item that names no object ("– 2026 год — 2,4 млн тонн") measures what the item
+    before it in the same unit measured; a figure in another unit, or in a line after the
+    list that is not set out as an item, does not take it."""
+    first, second, share, after = facts_of(
+        "Добыча на разрезе по годам составит:\n"
+        "– 2025 год — 1,8 млн тонн угля;\n"
+        "– 2026 год — 2,4 млн тонн;\n"
+        "– рост к 2025 году — 33%.\n"
+        "Всего компания добудет 5 млн тонн."
+    )
+    assert first.object == second.object == "уголь"
+    assert first.metric == second.metric and (second.period and second.period.year) == 2026
+    assert share.object is None and share.unit == "percent"
+    assert after.object is None
+    assert after.quote == "Всего компания добудет 5 млн тонн."  # a line, not an item set out
+
+
+def test_a_place_before_the_dash_is_what_the_item_is_of_not_what_it_measures() -> None:
+    lead = "Протяженность новых сетей по городам:\n"
+    town, other = facts_of(lead + "– Темиртау — 63 км;\n– Шахтинск — 35,5 км.")
+    assert town.object is other.object is None
+    (steel,) = facts_of("Выпуск чугуна вырос на 6 %, стали — на 6,6 %.")[1:]
+    assert steel.object == "сталь"
+
+
 def test_list_items_are_quoted_with_the_sentence_that_leads_them() -> None:
     """An item alone ("– 2026 год — 2,4 млн тонн;") does not say what it counts: its quote
     (shown under the figure, and searched) begins with the lead's last sentence."""
