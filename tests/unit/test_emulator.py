@@ -29,6 +29,8 @@ from aiogram.types import (
 from tests.handlers import harness
 from tests.handlers.harness import BotDriver
 from tools.emulator import (
+    EmulatorEvent,
+    EventKind,
     MemberStatus,
     RateLimits,
     TelegramEmulator,
@@ -457,13 +459,24 @@ async def test_fallback_answers_unknown_commands_over_http(
 
 
 async def test_polling_reaches_the_fallback_too(driver: BotDriver) -> None:
-    """The same chain with real long polling instead of feed_update."""
+    """The same chain with real long polling instead of feed_update. Each update is
+    handled inside the polling loop, so that once polling has stopped no handler is left
+    running (holding a store connection) after the test."""
     answered = asyncio.Event()
-    driver.emulator.subscribe(lambda event: answered.set())
+
+    def on_event(event: EmulatorEvent) -> None:
+        if event.kind is EventKind.SENT:
+            answered.set()
+
+    driver.emulator.subscribe(on_event)
     driver.emulator.send_message(driver.user, "/no_such_command")
     polling = asyncio.create_task(
         driver.dispatcher.start_polling(
-            driver.bot, handle_signals=False, close_bot_session=False, polling_timeout=1
+            driver.bot,
+            handle_signals=False,
+            close_bot_session=False,
+            polling_timeout=1,
+            handle_as_tasks=False,
         )
     )
     try:
