@@ -133,8 +133,8 @@ def _map_graph(
         return
     descriptor = os.open(path, os.O_RDONLY)
     graph.dct._units = PagedUnits(descriptor, 4, units.nbytes, "I", pages)
-    if guide is not None and labels is not None:
-        graph.guide._units = PagedUnits(descriptor, end + 4, labels.nbytes, "B", pages)
+    if guide is not None and labels is not None:  # (labels is there whenever guide is)
+        guide._units = PagedUnits(descriptor, end + 4, labels.nbytes, "B", pages)
 
 
 class PagedUnits:
