@@ -238,6 +238,10 @@ def unit_symbol(unit: str) -> str | None:
             return _("Gcal")
         case "l":
             return _("l (litres)")
+        case "c":
+            return _("c (centners)")
+        case "c/ha":
+            return _("c/ha")
         case "unit":
             return _("pc. (piece)")
     return None
@@ -264,10 +268,20 @@ def counted(unit: str, number: str, n: int) -> str | None:
             text = ngettext("{number} passenger", "{number} passengers", n)
         case "times":
             text = ngettext("{number} time", "{number} times", n)
+        case "apartments":
+            text = ngettext("{number} apartment", "{number} apartments", n)
+        case "houses":
+            text = ngettext("{number} house", "{number} houses", n)
+        case "subscribers":
+            text = ngettext("{number} subscriber", "{number} subscribers", n)
+        case "trains":
+            text = ngettext("{number} train", "{number} trains", n)
+        case "trucks":
+            text = ngettext("{number} truck", "{number} trucks", n)
+        case "wagons":
+            text = ngettext("{number} wagon", "{number} wagons", n)
         case "train pairs":
             text = ngettext("{number} pair of trains", "{number} pairs of trains", n)
-        case "train pairs/day":
-            text = ngettext("{number} pair of trains a day", "{number} pairs of trains a day", n)
         case "count" | "":
             return number
         case _:
@@ -275,15 +289,29 @@ def counted(unit: str, number: str, n: int) -> str | None:
     return text.format(number=number)
 
 
+# The time a rate's unit ends with ("wagons/day"): the figure's rate (`per_label`) says it.
+RATE_SUFFIXES = ("/day", "/h", "/month", "/year")
+
+
 def with_unit(unit: str, number: str, n: int) -> str:
     """A formatted number with its unit; `n` picks the plural form. Money and
-    percent are not here: Babel formats them."""
+    percent are not here: Babel formats them. A rate's unit is shown without its time
+    ("35 вагонов", then "в сутки" from the figure's rate)."""
     text = counted(unit, number, n)
     if text is not None:
         return text
     symbol = unit_symbol(unit)
+    if symbol is not None:
+        return f"{number} {symbol}"
+    base = next((unit.removesuffix(s) for s in RATE_SUFFIXES if unit.endswith(s)), None)
+    if base is not None:
+        text = counted(base, number, n)
+        if text is not None:
+            return text
+        if (symbol := unit_symbol(base)) is not None:
+            return f"{number} {symbol}"
     # A unit this vocabulary does not know yet is shown as stored.
-    return f"{number} {symbol or unit}"
+    return f"{number} {unit}"
 
 
 def per_unit(money: str, unit: str) -> str:

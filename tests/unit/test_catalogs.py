@@ -90,7 +90,12 @@ def _key(value: object) -> object:
 # Russian and Kazakh may share a text only when it holds no word of either language:
 # placeholders, symbols and unit abbreviations ("км", "МВт", "{date}, {time}"), or a
 # term Kazakh uses as it is.
-SHARED_TERMS = {"Digest"}  # "Дайджест": the feature's name, used as is in Kazakh
+SHARED_TERMS: set[str | tuple[str, str]] = {
+    "Digest",  # "Дайджест": the feature's name, used as is in Kazakh
+    # words Kazakh has as Russian has them: "7 527 абонент", "35 вагон"
+    ("{number} subscriber", "{number} subscribers"),
+    ("{number} wagon", "{number} wagons"),
+}
 ABBREVIATION = 4  # letters: "т", "кг", "МВт", "Гкал"
 
 

@@ -12,6 +12,7 @@ import pytest
 from bot.domain import DatePrecision, Period, PeriodKind, Qualifier
 from bot.render.format import (
     format_date,
+    format_figure,
     format_money,
     format_percent_value,
     format_period,
@@ -20,7 +21,7 @@ from bot.render.format import (
     format_value,
     plural_count,
 )
-from tests.factories import make_source
+from tests.factories import make_fact, make_source
 
 UseLanguage = Callable[[str], AbstractContextManager[None]]
 
@@ -226,3 +227,28 @@ def test_an_estimated_date_is_never_shown_as_exact(use_language: UseLanguage) ->
 )
 def test_plural_count(value: Decimal, compacted: bool, n: int) -> None:
     assert plural_count(value, compacted=compacted) == n
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "per", "ru", "kk"),
+    [
+        (16500, "houses", None, "16 500 домов", "16 500 үй"),
+        (7527, "subscribers", None, "7 527 абонентов", "7 527 абонент"),
+        (3442, "apartments", None, "3 442 квартиры", "3 442 пәтер"),
+        (21, "trains", None, "21 поезд", "21 пойыз"),
+        (12, "c/ha", None, "12 ц/га", "12 ц/га"),
+        (120, "trucks/day", "day", "120 грузовиков в сутки", "120 жүк көлігі тәулігіне"),
+        (35, "wagons/day", "day", "35 вагонов в сутки", "35 вагон тәулігіне"),
+        (556, "t/h", "hour", "556 т в час", "556 т сағатына"),
+        (4, "train pairs/day", "day", "4 пары поездов в сутки", "4 жұп пойыз тәулігіне"),
+    ],
+)
+def test_counted_things_and_rates_are_written_in_the_readers_language(
+    use_language: UseLanguage, value: int, unit: str, per: str | None, ru: str, kk: str
+) -> None:
+    """A counted noun in its plural form, and a rate's time said once, by the rate."""
+    fact = make_fact(value=Decimal(value), unit=unit, per=per, period=None)
+    with use_language("ru"):
+        assert plain(format_figure(fact)) == ru
+    with use_language("kk"):
+        assert plain(format_figure(fact)) == kk
